@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"sipas/handlers"
+	"sipas/static"
+)
+
+func serve(ctx context.Context, env cmdEnv, args []string) error {
+	cfg := handlers.DefaultConfig()
+	fs := newFlags("serve", env)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (env SIPAS_ADDR)")
+	dsn := dbFlag(fs)
+	fs.IntVar(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "kiosk submissions a minute per client address, 0 for no limit (env SIPAS_RATE_LIMIT)")
+	fs.IntVar(&cfg.MinSample, "min-sample", cfg.MinSample, "responses below which an index is shown greyed (env SIPAS_MIN_SAMPLE)")
+	fs.IntVar(&cfg.KioskResetSeconds, "kiosk-reset", cfg.KioskResetSeconds, "seconds of inactivity before a kiosk returns to a fresh form (env SIPAS_KIOSK_RESET)")
+	if err := parseFlags(fs, env, args); err != nil {
+		return err
+	}
+	store, err := openStore(ctx, *dsn, env.stdout)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	app, err := handlers.New(store, static.FS(), cfg, time.Now)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           app.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(env.stdout, "sipas is listening on %s (database %s)\n", base, *dsn)
+	fmt.Fprintf(env.stdout, "  national figures: %s/api/v1/sipas\n", base)
+	fmt.Fprintf(env.stdout, "  no data yet? run 'sipas demo -db %s' (or 'go run ./cmd/sipas demo') and open %s/kiosk/demo-31\n", *dsn, base)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,124 @@
+// Package handlers owns HTTP: the echo routes, middleware, request binding and rendering.
+// It runs no SQL (models does) and no SIPAS maths (survey does).
+package handlers
+
+import (
+	"io"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+
+	"sipas/models"
+	"sipas/views"
+)
+
+// Config is what the web app can be told at start.
+type Config struct {
+	// RateLimit is the number of kiosk submissions a minute one client address may make;
+	// 0 turns the limit off (load tests).
+	RateLimit int
+	// MinSample is the number of responses below which an index is shown greyed.
+	MinSample int
+	// Questionnaire is the code of the questionnaire the kiosks show.
+	Questionnaire string
+	// KioskResetSeconds and ThanksSeconds time the kiosk's return to a fresh form.
+	KioskResetSeconds, ThanksSeconds int
+}
+
+// DefaultConfig is the configuration when nothing is set.
+func DefaultConfig() Config {
+	return Config{RateLimit: 30, MinSample: 30, Questionnaire: "sipas-counter", KioskResetSeconds: 90, ThanksSeconds: 6}
+}
+
+// App holds what every handler needs; handlers are its methods.
+type App struct {
+	store  *models.Store
+	views  *views.Renderer
+	static fs.FS
+	cfg    Config
+	now    func() time.Time
+}
+
+// New builds the app. now is the clock (time.Now outside tests).
+func New(store *models.Store, static fs.FS, cfg Config, now func() time.Time) (*App, error) {
+	assets, err := views.AssetURLs(static, "/static/")
+	if err != nil {
+		return nil, err
+	}
+	r, err := views.New(assets, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &App{store: store, views: r, static: static, cfg: cfg, now: now}, nil
+}
+
+// Handler returns the echo instance with every route and middleware.
+func (a *App) Handler() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Renderer = a
+	e.HTTPErrorHandler = a.handleError
+	e.Use(middleware.Recover())
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
+		ReferrerPolicy:        "same-origin",
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'",
+	}))
+
+	e.GET("/healthz", a.health)
+	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/dashboard") })
+	e.StaticFS("/static", a.static)
+	e.GET("/sw.js", a.serviceWorker)
+
+	kiosk := e.Group("/kiosk")
+	kiosk.GET("/:counter", a.kioskForm)
+	kiosk.GET("/:counter/thanks", a.kioskThanks)
+	kiosk.POST("/:counter", a.kioskSubmit, middleware.BodyLimit("64K"), a.rateLimit())
+
+	api := e.Group("/api/v1")
+	api.GET("/sipas", a.apiNational)
+	return e
+}
+
+// Render lets echo render the views.
+func (a *App) Render(w io.Writer, name string, data any, _ echo.Context) error {
+	return a.views.Render(w, name, data)
+}
+
+func (a *App) health(c echo.Context) error {
+	if err := a.store.Ping(c.Request().Context()); err != nil {
+		return c.String(http.StatusServiceUnavailable, "database unavailable")
+	}
+	return c.String(http.StatusOK, "ok")
+}
+
+func (a *App) serviceWorker(c echo.Context) error {
+	data, err := fs.ReadFile(a.static, "js/sw.js")
+	if err != nil {
+		return echo.ErrNotFound
+	}
+	c.Response().Header().Set("Service-Worker-Allowed", "/")
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", data)
+}
+
+// rateLimit limits kiosk submissions per client address; the address is used only here,
+// in memory, and never stored with a response.
+func (a *App) rateLimit() echo.MiddlewareFunc {
+	if a.cfg.RateLimit <= 0 {
+		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+	}
+	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Limit(float64(a.cfg.RateLimit) / 60), Burst: max(a.cfg.RateLimit/2, 5), ExpiresIn: 10 * time.Minute,
+	})
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: store,
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			return a.fail(c, http.StatusTooManyRequests, a.t(c, "error.rate"))
+		},
+	})
+}

@@ -1,0 +1,80 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"sipas/views"
+)
+
+// fail ends a request with status and a message meant for the person who sent it.
+func (a *App) fail(_ echo.Context, status int, msg string) error {
+	return echo.NewHTTPError(status, msg)
+}
+
+// wantsJSON tells whether the client asked for JSON (the API, the kiosk's script).
+func wantsJSON(c echo.Context) bool {
+	return strings.HasPrefix(c.Request().URL.Path, "/api/") ||
+		strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON)
+}
+
+// lang is the interface language of the request: ?lang=, else the form's lang, else Vietnamese.
+func (a *App) lang(c echo.Context) string {
+	if l := c.QueryParam("lang"); l != "" {
+		return views.Lang(l)
+	}
+	if c.Request().Method == http.MethodPost {
+		return views.Lang(c.FormValue("lang"))
+	}
+	return views.Lang("")
+}
+
+// t translates key into the request's language.
+func (a *App) t(c echo.Context, key string, args ...any) string {
+	return a.views.Catalog.T(a.lang(c), key, args...)
+}
+
+type errorPage struct {
+	Lang    string
+	Status  int
+	Message string
+}
+
+// handleError is the one place errors become responses: a message the client can show,
+// as JSON or as a page; a 5xx is logged and its cause never shown.
+func (a *App) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, msg := http.StatusInternalServerError, ""
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		status = he.Code
+		msg = fmt.Sprint(he.Message)
+		if status == http.StatusNotFound && msg == http.StatusText(http.StatusNotFound) {
+			msg = a.t(c, "error.not_found")
+		}
+		if status == http.StatusRequestEntityTooLarge {
+			msg = a.t(c, "error.too_large")
+		}
+	}
+	if status >= 500 {
+		slog.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		msg = a.t(c, "error.server")
+	}
+	if c.Request().Method == http.MethodHead {
+		err = c.NoContent(status)
+	} else if wantsJSON(c) {
+		err = c.JSON(status, map[string]string{"error": msg})
+	} else {
+		err = c.Render(status, "error", errorPage{Lang: a.lang(c), Status: status, Message: msg})
+	}
+	if err != nil {
+		slog.Error("writing error response", "err", err)
+	}
+}

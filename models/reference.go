@@ -1,0 +1,136 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"sipas/survey"
+)
+
+// Seeded tells what EnsureReferenceData created.
+type Seeded struct {
+	Provinces     int
+	Questionnaire bool
+}
+
+// EnsureReferenceData creates, on an empty database, the provincial units and the
+// official questionnaire published as version 1. It leaves existing data alone.
+func (s *Store) EnsureReferenceData(ctx context.Context, units []survey.Unit, questionnaire []byte) (Seeded, error) {
+	var seeded Seeded
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&Province{}).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			rows := make([]Province, len(units))
+			for i, u := range units {
+				rows[i] = Province{Code: u.Code, Name: u.Name, ValidFrom: u.ValidFrom, ValidUntil: u.ValidUntil, MergedFrom: strings.Join(u.MergedFrom, ",")}
+			}
+			if err := tx.Create(&rows).Error; err != nil {
+				return fmt.Errorf("provinces: %w", err)
+			}
+			seeded.Provinces = len(rows)
+		}
+		if err := tx.Model(&Questionnaire{}).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			q, err := survey.ParseQuestionnaire(questionnaire)
+			if err != nil {
+				return err
+			}
+			now := time.Now().UTC()
+			row := Questionnaire{Code: q.Code, Version: q.Version, Status: StatusPublished, Definition: string(questionnaire), CreatedAt: now, PublishedAt: &now}
+			if err := tx.Create(&row).Error; err != nil {
+				return fmt.Errorf("questionnaire: %w", err)
+			}
+			seeded.Questionnaire = true
+		}
+		return nil
+	})
+	return seeded, err
+}
+
+// Units returns every provincial unit, old and current.
+func (s *Store) Units(ctx context.Context) ([]survey.Unit, error) {
+	var rows []Province
+	if err := s.db.WithContext(ctx).Order("valid_from, code").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	units := make([]survey.Unit, len(rows))
+	for i, p := range rows {
+		units[i] = p.Unit()
+	}
+	return units, nil
+}
+
+// Unit converts the row to the domain type.
+func (p Province) Unit() survey.Unit {
+	var merged []string
+	if p.MergedFrom != "" {
+		merged = strings.Split(p.MergedFrom, ",")
+	}
+	return survey.Unit{ID: p.ID, Code: p.Code, Name: p.Name, ValidFrom: p.ValidFrom, ValidUntil: p.ValidUntil, MergedFrom: merged}
+}
+
+// PublishedQuestionnaire returns the newest published version of the questionnaire code.
+func (s *Store) PublishedQuestionnaire(ctx context.Context, code string) (Questionnaire, *survey.Questionnaire, error) {
+	var row Questionnaire
+	err := s.db.WithContext(ctx).Where("code = ? AND status = ?", code, StatusPublished).
+		Order("version DESC").Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return row, nil, ErrNotFound
+	}
+	if err != nil {
+		return row, nil, err
+	}
+	q, err := s.parsedQuestionnaire(row)
+	return row, q, err
+}
+
+// CounterByCode finds a counter by the code in its kiosk URL.
+func (s *Store) CounterByCode(ctx context.Context, code string) (Counter, error) {
+	var c Counter
+	err := s.db.WithContext(ctx).Where("code = ?", code).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return c, ErrNotFound
+	}
+	return c, err
+}
+
+// EnsureOffice returns the office with code in the province, creating it if missing.
+func (s *Store) EnsureOffice(ctx context.Context, provinceID uint, code, name string) (Office, error) {
+	o := Office{ProvinceID: provinceID, Code: code}
+	err := s.db.WithContext(ctx).Where(Office{ProvinceID: provinceID, Code: code}).
+		Attrs(Office{Name: name}).FirstOrCreate(&o).Error
+	return o, err
+}
+
+// EnsureCounter returns the counter with code, creating it in the office if missing. A
+// counter code is unique across the country; an existing one in another office is an error.
+func (s *Store) EnsureCounter(ctx context.Context, office Office, code, name string) (Counter, error) {
+	c := Counter{Code: code}
+	err := s.db.WithContext(ctx).Where(Counter{Code: code}).
+		Attrs(Counter{OfficeID: office.ID, ProvinceID: office.ProvinceID, Name: name}).FirstOrCreate(&c).Error
+	if err == nil && c.OfficeID != office.ID {
+		return c, fmt.Errorf("counter %s already belongs to another office", code)
+	}
+	return c, err
+}
+
+// CounterWithOffice finds a counter by code with its office.
+func (s *Store) CounterWithOffice(ctx context.Context, code string) (Counter, Office, error) {
+	c, err := s.CounterByCode(ctx, code)
+	if err != nil {
+		return c, Office{}, err
+	}
+	var o Office
+	err = s.db.WithContext(ctx).Take(&o, c.OfficeID).Error
+	return c, o, err
+}

@@ -1,0 +1,122 @@
+// Package models owns the database: opening SQLite or PostgreSQL, versioned migrations,
+// the transaction that stores responses with their aggregate counts, and the queries the
+// handlers and commands call by name.
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"sipas/survey"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is the database behind sipas.
+type Store struct {
+	db       *gorm.DB
+	postgres bool
+	parsed   sync.Map // questionnaire ID → *survey.Questionnaire; versions are immutable
+}
+
+// Open connects to dsn: a postgres:// URL selects PostgreSQL, anything else is the path of
+// a SQLite file (created if missing). It applies the pending migrations.
+func Open(dsn string) (*Store, error) {
+	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true}
+	var (
+		db  *gorm.DB
+		err error
+		pg  = strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+	)
+	if pg {
+		db, err = gorm.Open(postgres.Open(dsn), cfg)
+	} else {
+		db, err = gorm.Open(sqlite.Open(sqliteDSN(dsn)), cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if pg {
+		sqlDB.SetMaxOpenConns(16)
+	} else {
+		// WAL lets readers run beside the one writer; _txlock=immediate makes every
+		// transaction take the write lock up front, so none fails upgrading to it.
+		sqlDB.SetMaxOpenConns(8)
+		sqlDB.SetMaxIdleConns(8)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{db: db, postgres: pg}
+	if err := s.migrate(); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// sqliteDSN adds the settings sipas relies on to a SQLite path: WAL, a busy timeout,
+// foreign keys, full fsync at commit (an acknowledged response survives a power cut) and
+// immediate write transactions.
+func sqliteDSN(path string) string {
+	if path == "" {
+		path = "sipas.db"
+	}
+	params := url.Values{}
+	params.Set("_journal_mode", "WAL")
+	params.Set("_busy_timeout", "10000")
+	params.Set("_foreign_keys", "on")
+	params.Set("_synchronous", "FULL")
+	params.Set("_txlock", "immediate")
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return "file:" + path + sep + params.Encode()
+}
+
+// Close releases the database.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.db.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+}
+
+// IsPostgres tells which database is behind the store.
+func (s *Store) IsPostgres() bool { return s.postgres }
+
+// Questionnaire returns the parsed definition of a stored questionnaire version.
+func (s *Store) parsedQuestionnaire(row Questionnaire) (*survey.Questionnaire, error) {
+	if q, ok := s.parsed.Load(row.ID); ok && row.Status == StatusPublished {
+		return q.(*survey.Questionnaire), nil
+	}
+	q, err := survey.ParseQuestionnaire([]byte(row.Definition))
+	if err != nil {
+		return nil, err
+	}
+	if row.Status == StatusPublished {
+		s.parsed.Store(row.ID, q)
+	}
+	return q, nil
+}

@@ -1,0 +1,24 @@
+package models
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"sipas/survey"
+)
+
+// newTestStore opens a fresh SQLite file in the test's temporary directory, with the
+// reference data, the way serve does.
+func newTestStore(tb testing.TB) *Store {
+	tb.Helper()
+	s, err := Open(filepath.Join(tb.TempDir(), "test.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	if _, err := s.EnsureReferenceData(context.Background(), survey.OfficialUnits(), survey.OfficialQuestionnaireJSON()); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}

@@ -1,0 +1,211 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"sipas/survey"
+)
+
+// Grouping says how kept counts are added up.
+type Grouping string
+
+// The groupings of TallyQuery; every one reads kept counts only, never raw answers.
+const (
+	ByNone     Grouping = ""
+	ByProvince Grouping = "province"
+	ByOffice   Grouping = "office"
+	ByCounter  Grouping = "counter"
+	ByMonth    Grouping = "month" // key YYYYMM
+	ByField    Grouping = "field"
+)
+
+// Scope limits a query to what a user may see: all provinces (nil) or some of them.
+// Every query of counts takes one, so that a role's scope cannot be forgotten.
+type Scope struct {
+	ProvinceIDs []uint
+}
+
+// AllProvinces is the scope of a national official or administrator.
+func AllProvinces() Scope { return Scope{} }
+
+// TallyQuery selects and groups kept counts.
+type TallyQuery struct {
+	Period    survey.Period
+	Scope     Scope
+	OfficeID  uint   // 0: every office
+	CounterID uint   // 0: every counter
+	Field     string // "": every procedure field
+	GroupBy   Grouping
+}
+
+// Tallies adds up the kept counts of the query's period and scope by its grouping. The
+// map is keyed by the group's value as text (a province ID, a YYYYMM month, a field; ""
+// for ByNone). Whole months are read from monthly rows, other days from daily rows.
+func (s *Store) Tallies(ctx context.Context, q TallyQuery) (map[string]*survey.Tally, error) {
+	out := map[string]*survey.Tally{}
+	db := s.db.WithContext(ctx)
+	spans := q.Period.Spans()
+	monthGrain := q.monthGrain()
+	for _, m := range spans.Months {
+		if monthGrain == "D" {
+			if err := q.read(db, out, "D", m[0]*100+1, m[1]*100+31); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := q.read(db, out, monthGrain, m[0], m[1]); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range spans.Days {
+		if err := q.read(db, out, "D", d[0], d[1]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// monthGrain picks the monthly rows that can answer the query: M (per counter, all
+// fields), F (per province and field), or D when only daily rows hold the detail.
+func (q TallyQuery) monthGrain() string {
+	if q.Field == "" && q.GroupBy != ByField {
+		return "M"
+	}
+	if q.OfficeID == 0 && q.CounterID == 0 && q.GroupBy != ByOffice && q.GroupBy != ByCounter {
+		return "F"
+	}
+	return "D"
+}
+
+func (q TallyQuery) groupExpr(grain string) (string, error) {
+	switch q.GroupBy {
+	case ByNone:
+		return "''", nil
+	case ByProvince:
+		return "CAST(province_id AS TEXT)", nil
+	case ByOffice:
+		return "CAST(office_id AS TEXT)", nil
+	case ByCounter:
+		return "CAST(counter_id AS TEXT)", nil
+	case ByField:
+		return "field", nil
+	case ByMonth:
+		if grain == "D" {
+			return "CAST(period / 100 AS TEXT)", nil
+		}
+		return "CAST(period AS TEXT)", nil
+	}
+	return "", fmt.Errorf("unknown grouping %q", q.GroupBy)
+}
+
+// where narrows a statement to one grain, a period range and the query's filters.
+func (q TallyQuery) where(db *gorm.DB, grain string, from, to int) *gorm.DB {
+	db = db.Where("grain = ? AND period BETWEEN ? AND ?", grain, from, to)
+	if q.Scope.ProvinceIDs != nil {
+		db = db.Where("province_id IN ?", append([]uint{0}, q.Scope.ProvinceIDs...)) // 0 keeps IN () valid
+	}
+	if q.OfficeID != 0 {
+		db = db.Where("office_id = ?", q.OfficeID)
+	}
+	if q.CounterID != 0 {
+		db = db.Where("counter_id = ?", q.CounterID)
+	}
+	if q.Field != "" {
+		db = db.Where("field = ?", q.Field)
+	}
+	return db
+}
+
+type tallySums struct {
+	G         string
+	Responses int64
+	SumScore  float64
+	SumScore2 float64
+}
+
+type criterionSums struct {
+	G                               string
+	Criterion                       string
+	V1, V2, V3, V4, V5, PairN       int64
+	SumX, SumX2, SumO, SumO2, SumXO float64
+}
+
+type optionSums struct {
+	G, Question, Value string
+	N                  int64
+}
+
+func (q TallyQuery) read(db *gorm.DB, out map[string]*survey.Tally, grain string, from, to int) error {
+	g, err := q.groupExpr(grain)
+	if err != nil {
+		return err
+	}
+	get := func(key string) *survey.Tally {
+		t := out[key]
+		if t == nil {
+			t = survey.NewTally()
+			out[key] = t
+		}
+		return t
+	}
+	var ts []tallySums
+	if err := q.where(db.Table("tallies"), grain, from, to).
+		Select(g + " AS g, SUM(responses) AS responses, SUM(sum_score) AS sum_score, SUM(sum_score2) AS sum_score2").
+		Group("g").Scan(&ts).Error; err != nil {
+		return fmt.Errorf("read counts: %w", err)
+	}
+	for _, r := range ts {
+		t := get(r.G)
+		t.Responses += r.Responses
+		t.SumScore += r.SumScore
+		t.SumScore2 += r.SumScore2
+	}
+	var cs []criterionSums
+	sums := []string{"v1", "v2", "v3", "v4", "v5", "pair_n", "sum_x", "sum_x2", "sum_o", "sum_o2", "sum_xo"}
+	for i, c := range sums {
+		sums[i] = fmt.Sprintf("SUM(%s) AS %s", c, c)
+	}
+	if err := q.where(db.Table("criterion_tallies"), grain, from, to).
+		Select(g + " AS g, criterion, " + strings.Join(sums, ", ")).
+		Group("g, criterion").Scan(&cs).Error; err != nil {
+		return fmt.Errorf("read criterion counts: %w", err)
+	}
+	for _, r := range cs {
+		get(r.G).Criterion(r.Criterion).Add(&survey.CriterionTally{
+			Values: [survey.MaxScale]int64{r.V1, r.V2, r.V3, r.V4, r.V5}, PairN: r.PairN,
+			SumX: r.SumX, SumX2: r.SumX2, SumO: r.SumO, SumO2: r.SumO2, SumXO: r.SumXO,
+		})
+	}
+	var os []optionSums
+	if err := q.where(db.Table("option_tallies"), grain, from, to).
+		Select(g + " AS g, question, value, SUM(n) AS n").
+		Group("g, question, value").Scan(&os).Error; err != nil {
+		return fmt.Errorf("read option counts: %w", err)
+	}
+	for _, r := range os {
+		get(r.G).AddOption(r.Question, r.Value, r.N)
+	}
+	return nil
+}
+
+// TalliesByProvince adds up a period's counts per stored provincial unit (by Unit ID).
+func (s *Store) TalliesByProvince(ctx context.Context, p survey.Period, scope Scope) (map[uint]*survey.Tally, error) {
+	byKey, err := s.Tallies(ctx, TallyQuery{Period: p, Scope: scope, GroupBy: ByProvince})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uint]*survey.Tally, len(byKey))
+	for k, t := range byKey {
+		id, err := strconv.ParseUint(k, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("province key %q: %w", k, err)
+		}
+		out[uint(id)] = t
+	}
+	return out, nil
+}

@@ -1,0 +1,150 @@
+package survey
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Submission is one validated response: the criteria it rated, its answers to the other
+// questions and the procedure field. Unanswered items are simply absent.
+type Submission struct {
+	Field    string            `json:"field,omitempty"`
+	Criteria map[string]int    `json:"criteria"`
+	Answers  map[string]string `json:"answers,omitempty"`
+}
+
+// InputError is a problem with a submission that the citizen or the importer can fix.
+// Name is the form field or column at fault ("" for the whole submission).
+type InputError struct {
+	Name string
+	Msg  Text
+}
+
+func (e *InputError) Error() string { return e.Msg.In("en") }
+
+func inputError(name, vi, en string) *InputError {
+	return &InputError{Name: name, Msg: Text{"vi": vi, "en": en}}
+}
+
+// Validate turns submitted form values into a Submission. Every name must be a criterion,
+// a question of q or the procedure field, given at most once; criteria take a value on the
+// scale, questions one of their options; an empty value means "not answered". At least one
+// criterion must be answered. The error is an *InputError.
+func (q *Questionnaire) Validate(form map[string][]string) (Submission, error) {
+	s := Submission{Criteria: map[string]int{}, Answers: map[string]string{}}
+	names := make([]string, 0, len(form))
+	for name := range form {
+		names = append(names, name)
+	}
+	sort.Strings(names) // deterministic: the first problem reported is always the same
+	for _, name := range names {
+		values := form[name]
+		if len(values) > 1 {
+			return Submission{}, inputError(name,
+				fmt.Sprintf("Câu %s được trả lời nhiều lần.", name),
+				fmt.Sprintf("Question %s was answered more than once.", name))
+		}
+		v := ""
+		if len(values) == 1 {
+			v = strings.TrimSpace(values[0])
+		}
+		if err := q.set(&s, name, v); err != nil {
+			return Submission{}, err
+		}
+	}
+	if len(s.Criteria) == 0 {
+		return Submission{}, inputError("",
+			"Xin Ông/Bà đánh giá ít nhất một tiêu chí.",
+			"Please rate at least one criterion.")
+	}
+	return s, nil
+}
+
+func (q *Questionnaire) set(s *Submission, name, v string) error {
+	if name == FieldName {
+		if v != "" && !q.HasField(v) {
+			return inputError(name,
+				fmt.Sprintf("Lĩnh vực %q không có trong phiếu.", v),
+				fmt.Sprintf("Unknown procedure field %q.", v))
+		}
+		s.Field = v
+		return nil
+	}
+	if _, _, ok := q.Criterion(name); ok {
+		if v == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < q.Scale.Min || n > q.Scale.Max {
+			return inputError(name,
+				fmt.Sprintf("Tiêu chí %s: giá trị %q không hợp lệ, phải từ %d đến %d.", name, v, q.Scale.Min, q.Scale.Max),
+				fmt.Sprintf("Criterion %s: %q is not a value from %d to %d.", name, v, q.Scale.Min, q.Scale.Max))
+		}
+		s.Criteria[name] = n
+		return nil
+	}
+	if x, ok := q.Question(name); ok {
+		if v == "" {
+			return nil
+		}
+		if !hasOption(x.Options, v) {
+			return inputError(name,
+				fmt.Sprintf("Câu %s: lựa chọn %q không hợp lệ.", name, v),
+				fmt.Sprintf("Question %s: %q is not one of its options.", name, v))
+		}
+		s.Answers[name] = v
+		return nil
+	}
+	return inputError(name,
+		fmt.Sprintf("Câu hỏi %q không có trong phiếu khảo sát.", name),
+		fmt.Sprintf("%q is not a question of this questionnaire.", name))
+}
+
+// Encode is the canonical form of the answers: equal submissions encode equally, which
+// is how a repeated response_id is told apart from a conflicting one.
+func (s Submission) Encode() string {
+	b, err := json.Marshal(s) // maps marshal with sorted keys
+	if err != nil {
+		panic(err) // only strings and ints: cannot fail
+	}
+	return string(b)
+}
+
+// DecodeSubmission reverses Encode.
+func DecodeSubmission(data string) (Submission, error) {
+	var s Submission
+	err := json.Unmarshal([]byte(data), &s)
+	return s, err
+}
+
+// Satisfied reports whether v counts as satisfied on the scale (4 or 5 on 1..5).
+func (q *Questionnaire) Satisfied(v int) bool { return v >= q.Scale.SatisfiedMin }
+
+// Score is the response's own SIPAS-like share of satisfied answers, in [0, 1]: each
+// element it answered weighs the same, each answered criterion the same inside its
+// element (METHOD.md §6). ok is false when it answered no criterion of q.
+func (q *Questionnaire) Score(s Submission) (score float64, ok bool) {
+	sum, elements := 0.0, 0
+	for _, e := range q.Elements {
+		answered, satisfied := 0, 0
+		for _, c := range e.Criteria {
+			if v, ok := s.Criteria[c.Code]; ok {
+				answered++
+				if q.Satisfied(v) {
+					satisfied++
+				}
+			}
+		}
+		if answered > 0 {
+			sum += float64(satisfied) / float64(answered)
+			elements++
+		}
+	}
+	if elements == 0 {
+		return 0, false
+	}
+	return sum / float64(elements), true
+}
