@@ -70,7 +70,6 @@ func (a *App) Handler() *echo.Echo {
 	}))
 
 	e.GET("/healthz", a.health)
-	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/dashboard") })
 	e.StaticFS("/static", a.static)
 	e.GET("/sw.js", a.serviceWorker)
 
@@ -81,6 +80,9 @@ func (a *App) Handler() *echo.Echo {
 
 	api := e.Group("/api/v1")
 	api.GET("/sipas", a.apiNational)
+
+	a.dashboardRoutes(e)
+	a.paperRoutes(e)
 	return e
 }
 

@@ -51,19 +51,32 @@ func (c Catalog) T(lang, key string, args ...any) string {
 	return s
 }
 
-// LoadCatalog reads the embedded i18n/<lang>.json files.
+// LoadCatalog reads the embedded i18n/<part>.<lang>.json files; each feature keeps its
+// own part, and a key defined twice is an error.
 func LoadCatalog() (Catalog, error) {
 	c := Catalog{}
 	for _, l := range Languages() {
-		data, err := files.ReadFile("i18n/" + l + ".json")
+		names, err := fs.Glob(files, "i18n/*."+l+".json")
 		if err != nil {
 			return nil, err
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(data, &m); err != nil {
-			return nil, fmt.Errorf("i18n/%s.json: %w", l, err)
+		c[l] = map[string]string{}
+		for _, name := range names {
+			data, err := files.ReadFile(name)
+			if err != nil {
+				return nil, err
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(data, &m); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			for k, v := range m {
+				if _, dup := c[l][k]; dup {
+					return nil, fmt.Errorf("%s: key %q is defined twice", name, k)
+				}
+				c[l][k] = v
+			}
 		}
-		c[l] = m
 	}
 	return c, nil
 }

@@ -1,0 +1,93 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"sipas/models"
+	"sipas/static"
+	"sipas/survey"
+)
+
+// testApp is the real app over a fresh SQLite file with reference data, one office and
+// the counter demo-31 in today's Hải Phòng, and a fixed clock.
+type testApp struct {
+	store   *models.Store
+	handler http.Handler
+	now     time.Time
+	counter models.Counter
+}
+
+func newTestApp(t testing.TB, cfg Config) *testApp {
+	t.Helper()
+	ctx := context.Background()
+	store, err := models.Open(filepath.Join(t.TempDir(), "sipas.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, err := store.EnsureReferenceData(ctx, survey.OfficialUnits(), survey.OfficialQuestionnaireJSON()); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, survey.VietnamTime())
+	units, err := store.Units(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hp, ok := survey.UnitAt(units, "31", "2026-03-10")
+	if !ok {
+		t.Fatal("no province 31")
+	}
+	office, err := store.EnsureOffice(ctx, hp.ID, "demo-31", "Bộ phận Một cửa Hải Phòng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	counter, err := store.EnsureCounter(ctx, office, "demo-31", "Quầy 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := New(store, static.FS(), cfg, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testApp{store: store, handler: app.Handler(), now: now, counter: counter}
+}
+
+// do sends a request through the real router.
+func (ta *testApp) do(method, target string, body url.Values, header map[string]string) *httptest.ResponseRecorder {
+	var req *http.Request
+	if body != nil {
+		req = httptest.NewRequest(method, target, strings.NewReader(body.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	} else {
+		req = httptest.NewRequest(method, target, nil)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	ta.handler.ServeHTTP(rec, req)
+	return rec
+}
+
+// allCriteria answers every criterion with v.
+func allCriteria(v string) url.Values {
+	form := url.Values{}
+	for _, code := range survey.Official().CriterionCodes() {
+		form.Set(code, v)
+	}
+	return form
+}
+
+func TestHealthz(t *testing.T) {
+	ta := newTestApp(t, DefaultConfig())
+	if rec := ta.do("GET", "/healthz", nil, nil); rec.Code != 200 {
+		t.Fatalf("healthz %d", rec.Code)
+	}
+}
