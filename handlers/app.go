@@ -36,11 +36,12 @@ func DefaultConfig() Config {
 
 // App holds what every handler needs; handlers are its methods.
 type App struct {
-	store  *models.Store
-	views  *views.Renderer
-	static fs.FS
-	cfg    Config
-	now    func() time.Time
+	store     *models.Store
+	submitter *models.Submitter
+	views     *views.Renderer
+	static    fs.FS
+	cfg       Config
+	now       func() time.Time
 }
 
 // New builds the app. now is the clock (time.Now outside tests).
@@ -53,8 +54,11 @@ func New(store *models.Store, static fs.FS, cfg Config, now func() time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	return &App{store: store, views: r, static: static, cfg: cfg, now: now}, nil
+	return &App{store: store, submitter: store.NewSubmitter(256), views: r, static: static, cfg: cfg, now: now}, nil
 }
+
+// Close finishes writing the kiosk submissions in flight; call it after the server stopped.
+func (a *App) Close() { a.submitter.Close() }
 
 // Handler returns the echo instance with every route and middleware.
 func (a *App) Handler() *echo.Echo {

@@ -56,6 +56,7 @@ func newTestApp(t testing.TB, cfg Config) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(app.Close)
 	return &testApp{store: store, handler: app.Handler(), now: now, counter: counter}
 }
 

@@ -106,15 +106,15 @@ func (a *App) kioskSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	outcomes, err := a.store.SubmitResponses(c.Request().Context(), []models.NewResponse{{
+	outcome, err := a.submitter.Submit(c.Request().Context(), models.NewResponse{
 		UUID: id.String(), Counter: k.counter, ProvinceID: k.counter.ProvinceID,
 		QuestionnaireID: k.questionnaire.ID, Channel: models.ChannelKiosk,
 		SubmittedAt: a.now(), Submission: sub, Tally: k.q.Tally(sub),
-	}})
+	})
 	if err != nil {
 		return err
 	}
-	if outcomes[0] == models.Conflict {
+	if outcome == models.Conflict {
 		return a.fail(c, http.StatusConflict, a.t(c, "error.conflict"))
 	}
 	thanks := "/kiosk/" + url.PathEscape(k.counter.Code) + "/thanks?lang=" + a.lang(c)

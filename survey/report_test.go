@@ -114,15 +114,29 @@ func TestNationalReportFormerUnits(t *testing.T) {
 	day := "2024-12-31"
 	id := func(code string) uint { return unitOn(t, all, code, day).ID }
 	counts := map[uint]*Tally{
-		id("30"): tallyOf(allCriteria(5), allCriteria(4)),          // 100
-		id("31"): tallyOf(allCriteria(4), allCriteria(1)),          // 50
-		id("22"): tallyOf(allCriteria(4), allCriteria(5)),          // 100
+		id("30"): tallyOf(allCriteria(5), allCriteria(4)),            // 100
+		id("31"): tallyOf(allCriteria(4), allCriteria(1)),            // 50
+		id("22"): tallyOf(allCriteria(4), allCriteria(5)),            // 100
 		id("74"): tallyOf(sub(map[string]int{"E1.1": 3, "E2.1": 5})), // E1 0, E2 100 → 50
 	}
 	r := official.NationalReport(all, counts, YearPeriod(2024), day)
 	if len(r.Units) != 63 {
 		t.Fatalf("%d units in 2024, want 63", len(r.Units))
 	}
+	// A later unit's counts cannot be split back onto the former units.
+	withLater := map[uint]*Tally{unitOn(t, all, "31", "2025-07-01").ID: tallyOf(allCriteria(5))}
+	for k, v := range counts {
+		withLater[k] = v
+	}
+	r2 := official.NationalReport(all, withLater, YearPeriod(2024), day)
+	var inUnits int64
+	for _, u := range r2.Units {
+		inUnits += u.Index.Responses
+	}
+	if inUnits != 7 {
+		t.Errorf("units hold %d responses, want the 7 of former units", inUnits)
+	}
+	assertPtr(t, "Average with a later unit", r2.Average, fp(75))
 	got := map[string]int{}
 	for _, u := range r.Units[:4] {
 		got[u.Unit.Code] = u.Rank

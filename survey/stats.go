@@ -67,7 +67,9 @@ func Correlation(n int64, sx, sx2, sy, sy2, sxy float64) (r float64, ok bool) {
 	}
 	fn := float64(n)
 	vx, vy := fn*sx2-sx*sx, fn*sy2-sy*sy
-	if vx <= 1e-9 || vy <= 1e-9 {
+	// relative: the rounding error of n·Σx² − (Σx)² grows with n·Σx², so a constant side
+	// over many pairs leaves a small positive remainder that is noise, not spread.
+	if vx <= 1e-10*fn*sx2 || vy <= 1e-10*fn*sy2 {
 		return 0, false
 	}
 	r = (fn*sxy - sx*sy) / math.Sqrt(vx*vy)

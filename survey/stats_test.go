@@ -263,3 +263,27 @@ func TestMean(t *testing.T) {
 		})
 	}
 }
+
+// A constant side stays undefined however many pairs are summed: the rounding remainder
+// of n·Σy² − (Σy)² is not a spread (it made a noise "importance" of ~1e-7 at n = 100,000).
+func TestCorrelationConstantSideManyPairs(t *testing.T) {
+	tl := NewTally()
+	for i := 0; i < 100000; i++ {
+		// the other criteria always average 10/3, not exact in binary
+		tl.Add(official.Tally(sub(map[string]int{"E1.1": 1 + i%5, "E1.2": 3, "E1.3": 3, "E1.4": 4})))
+	}
+	c := tl.Criteria["E1.1"]
+	if r, ok := Correlation(c.PairN, c.SumX, c.SumX2, c.SumO, c.SumO2, c.SumXO); ok {
+		t.Errorf("constant side over %d pairs: r = %v, want undefined", c.PairN, r)
+	}
+	if ix := official.Compute(tl); criterionByCode(t, ix, "E1.1").Importance != nil {
+		t.Error("E1.1 has an importance though the others never vary")
+	}
+	// A single different pair among a million is a real spread.
+	n := int64(1000000)
+	sx, sx2 := 4*float64(n)+1, 16*float64(n)+9 // all 4 but one 5
+	sy, sy2 := sx, sx2
+	if r, ok := Correlation(n, sx, sx2, sy, sy2, sx2); !ok || !near(r, 1, 1e-9) {
+		t.Errorf("one differing pair in a million: %v, %v", r, ok)
+	}
+}

@@ -48,6 +48,9 @@ func TestOfficialQuestionnaire(t *testing.T) {
 	if _, ok := q.Question("P1"); !ok {
 		t.Error("P1 not found as a question")
 	}
+	if got := q.QuestionCodes(); !reflect.DeepEqual(got, []string{"P1", "P2", "P3", "P4", "P5"}) {
+		t.Errorf("QuestionCodes() = %v", got)
+	}
 	if !q.HasField("land") || q.HasField("space") {
 		t.Error("HasField wrong")
 	}

@@ -33,6 +33,7 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer app.Close() // after the server stopped: the last submissions are written
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
