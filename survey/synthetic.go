@@ -8,7 +8,7 @@ import (
 // Synthetic describes a place whose responses are made up for the demo: its overall
 // quality on the answer scale, and how each criterion departs from it there.
 type Synthetic struct {
-	Quality float64            // typical answer, about 3.3 to 4.5
+	Quality float64            // typical mood on the scale, about 4.15 to 4.75
 	Bias    map[string]float64 // criterion code → shift of its answers
 }
 
@@ -24,7 +24,7 @@ func commonBias() map[string]float64 {
 
 // NewSynthetic draws a plausible place: its quality and its own criterion strengths.
 func (q *Questionnaire) NewSynthetic(r *rand.Rand) Synthetic {
-	s := Synthetic{Quality: 3.35 + 1.1*r.Float64(), Bias: commonBias()}
+	s := Synthetic{Quality: 4.15 + 0.6*r.Float64(), Bias: commonBias()}
 	for _, code := range q.CriterionCodes() {
 		s.Bias[code] += 0.35 * r.NormFloat64()
 	}
