@@ -88,7 +88,11 @@
       var area = chart.chartArea;
       var ctx = chart.ctx;
       ctx.save();
-      lines.forEach(function (line) {
+      var catScale = horizontal ? null : chart.scales.y;
+      var catLabels = chart.data.labels || [];
+      // the lines first, then every label over them, so a later line never crosses a label
+      var drawn = [];
+      lines.forEach(function (line, i) {
         if (typeof line.value !== 'number') return;
         var p = scale.getPixelForValue(line.value);
         if (!isFinite(p)) return;
@@ -100,17 +104,38 @@
         ctx.beginPath();
         if (horizontal) { ctx.moveTo(area.left, p); ctx.lineTo(area.right, p); } else { ctx.moveTo(p, area.top); ctx.lineTo(p, area.bottom); }
         ctx.stroke();
-        ctx.setLineDash([]);
+        drawn.push({ line: line, i: i, p: p, color: color });
+      });
+      ctx.setLineDash([]);
+      ctx.font = font(12, 600);
+      drawn.forEach(function (d) {
+        var line = d.line, i = d.i, p = d.p, color = d.color;
         var text = (line.label ? line.label + ': ' : '') + fmt(line.value);
-        ctx.font = font(12, 600);
+        // a light box behind the label keeps it readable over bars and grid lines
+        var w = ctx.measureText(text).width, h = 16;
+        ctx.fillStyle = 'rgba(255,255,255,0.96)';
         if (horizontal) {
-          ctx.textAlign = 'right';
+          // above the line; successive lines alternate right and left so close lines stay readable
+          var right = i % 2 === 0;
+          var hx = right ? area.right - 4 : area.left + 4;
+          ctx.fillRect(right ? hx - w - 4 : hx - 4, p - 3 - h, w + 8, h);
+          ctx.textAlign = right ? 'right' : 'left';
           ctx.textBaseline = 'bottom';
-          drawText(ctx, text, area.right - 4, p - 3, color);
+          drawText(ctx, text, hx, p - 4, color);
         } else {
+          // right of the line when there is room, else left of it, never outside the plot
+          var tx = p + 4 + w <= area.right - 2 ? p + 4 : p - 4 - w;
+          tx = Math.max(area.left + 2, Math.min(tx, area.right - 2 - w));
+          var ty = area.top + 1 + i * (h + 2); // one row per line: close lines' labels do not overlap
+          // when the page left the i-th category row empty for it, centre the label in that row
+          if (catScale && catLabels[i] === '' && typeof catScale.getPixelForValue === 'function') {
+            var cy = catScale.getPixelForValue(i);
+            if (isFinite(cy)) ty = Math.max(area.top + 1, cy - h / 2);
+          }
+          ctx.fillRect(tx - 2, ty, w + 6, h);
           ctx.textAlign = 'left';
           ctx.textBaseline = 'top';
-          drawText(ctx, text, p + 4, area.top + 2, color);
+          drawText(ctx, text, tx, ty + 1, color);
         }
       });
       ctx.restore();
@@ -331,6 +356,7 @@
     try {
       charts.push(new Chart(canvas, buildConfig(spec)));
     } catch (e) {
+      canvas.removeAttribute('data-chart-ready');
       console.warn('sipas: chart failed', canvas, e);
     }
   }
@@ -339,7 +365,24 @@
     Array.prototype.forEach.call(document.querySelectorAll('canvas[data-chart]'), init);
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', initAll); else initAll();
+  // Lay the charts out once the page's web font is there: labels measured with the fallback
+  // font would be clipped when Be Vietnam Pro arrives. Never wait more than 1.5 s.
+  function start() {
+    var done = false;
+    var go = function () { if (!done) { done = true; initAll(); } };
+    if (document.fonts && typeof document.fonts.load === 'function') {
+      // ask for the faces the charts use (with Vietnamese letters, so that subset comes too)
+      var sample = 'Aa Đđ Ưư Ơơ ệ ố 0123';
+      Promise.all(['400 13px', '600 12px', '600 15px'].map(function (f) {
+        return document.fonts.load(f + ' "Be Vietnam Pro"', sample);
+      })).then(go, go);
+      setTimeout(go, 1500);
+    } else {
+      go();
+    }
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
 
   window.addEventListener('beforeprint', function () {
     charts.forEach(function (c) { c.resize(); });

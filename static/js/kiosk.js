@@ -252,6 +252,7 @@
   var submitBtn = form.querySelector('button[type="submit"], input[type="submit"]');
   var questions = Array.prototype.slice.call(form.querySelectorAll('fieldset.question'));
   var sections = Array.prototype.slice.call(form.querySelectorAll('section.element'));
+  var intro = document.querySelector('.intro');
 
   if (!errorBox) {
     errorBox = document.createElement('div');
@@ -313,6 +314,7 @@
     var n = idx + 1, total = questions.length;
     progressText.textContent = msg.progress.replace('{n}', n).replace('{total}', total);
     progressFill.style.width = (100 * n / total).toFixed(1) + '%';
+    if (intro) intro.hidden = idx !== 0;
     backBtn.hidden = idx === 0;
     nextBtn.hidden = idx === total - 1;
     if (submitBtn) submitBtn.classList.toggle('secondary', idx < total - 1);
@@ -385,7 +387,9 @@
       advanceTimer = setTimeout(function () { show(idx + 1, true); }, AUTO_ADVANCE_MS);
     });
 
-    show(0, false);
+    // after a server-side error, start at the question it names
+    var invalid = form.querySelector('fieldset.question[aria-invalid="true"]');
+    show(invalid ? Math.max(0, questions.indexOf(invalid)) : 0, false);
   }
 
   /* --- thank-you screen (in the page, so it works offline) --- */
@@ -412,6 +416,7 @@
       thanksEl.appendChild(note);
     }
     form.hidden = true;
+    if (intro) intro.hidden = true;
     thanksEl.hidden = false;
     window.scrollTo(0, 0);
     try { thanksEl.focus({ preventScroll: true }); } catch (e) { thanksEl.focus(); }
@@ -425,8 +430,17 @@
     clearTimeout(advanceTimer);
     clearTimeout(thanksTimer);
     onThanks = false;
-    form.reset(); // back to the server's defaults (a preset procedure field stays)
+    form.reset();
+    // a page re-rendered after an error has the previous answers as defaults: clear them too
+    Array.prototype.forEach.call(form.querySelectorAll('input[type="radio"], input[type="checkbox"]'), function (r) {
+      r.checked = false;
+      r.defaultChecked = false;
+    });
+    Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid="true"]'), function (el) {
+      el.removeAttribute('aria-invalid');
+    });
     if (idInput) idInput.value = newId();
+    if (intro) intro.hidden = false;
     hideError();
     setBusy(false);
     thanksEl.hidden = true;
