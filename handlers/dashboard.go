@@ -1,6 +1,165 @@
 package handlers
 
-import "github.com/labstack/echo/v4"
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"sipas/models"
+	"sipas/survey"
+)
 
 // dashboardRoutes registers the officials' dashboards and their API.
-func (a *App) dashboardRoutes(e *echo.Echo) {}
+func (a *App) dashboardRoutes(e *echo.Echo) {
+	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/dashboard") })
+	e.GET("/dashboard", a.dashboard)
+	e.GET("/dashboard/province/:code", a.provinceDashboard)
+	e.GET("/api/v1/sipas/provinces/:code", a.apiProvince)
+}
+
+// nationalPage is the national ranking of a period.
+type nationalPage struct {
+	dashFrame
+	Average     *float64
+	AverageCI   survey.Interval
+	Pooled      survey.Index
+	WithData    int
+	Units       int
+	Rows        []nationalRow
+	Chart       chart
+	Previous    string // the previous period's name
+	Published   []survey.Published
+	AnyLow      bool
+	AnyOverlap  bool
+	ChartHeight string // CSS class giving the ranking chart room for its bars
+}
+
+// nationalRow is one province in the ranking table.
+type nationalRow struct {
+	Rank        int
+	Code, Name  string
+	URL         string
+	Responses   int64
+	SIPAS       *float64
+	CI          survey.Interval
+	Previous    *float64
+	Change      *float64
+	Low         bool
+	OverlapNext bool
+	Next        string
+}
+
+// reportPair computes a period's national report and, for the change column, the
+// previous period's counts mapped onto the same provinces (the same report day).
+func (a *App) reportPair(c echo.Context, rq reportQuery, scope models.Scope) (cur, prev survey.Report, err error) {
+	ctx := c.Request().Context()
+	q, units, err := a.reference(c)
+	if err != nil {
+		return cur, prev, err
+	}
+	day := survey.ReportDay(rq.period, a.now(), rq.current)
+	before := rq.period.Previous()
+	counts, err := a.store.TalliesByProvince(ctx, rq.period, scope)
+	if err != nil {
+		return cur, prev, err
+	}
+	prevCounts, err := a.store.TalliesByProvince(ctx, before, scope)
+	if err != nil {
+		return cur, prev, err
+	}
+	return q.NationalReport(units, counts, rq.period, day), q.NationalReport(units, prevCounts, before, day), nil
+}
+
+// reference is the published questionnaire and every provincial unit.
+func (a *App) reference(c echo.Context) (*survey.Questionnaire, []survey.Unit, error) {
+	ctx := c.Request().Context()
+	_, q, err := a.store.PublishedQuestionnaire(ctx, a.cfg.Questionnaire)
+	if err != nil {
+		return nil, nil, err
+	}
+	units, err := a.store.Units(ctx)
+	return q, units, err
+}
+
+// dashboard shows the national ranking table and chart of a period.
+func (a *App) dashboard(c echo.Context) error {
+	rq, err := a.readReportQuery(c)
+	if err != nil {
+		return err
+	}
+	r, prev, err := a.reportPair(c, rq, a.scope(c))
+	if errors.Is(err, models.ErrNotFound) {
+		return a.fail(c, http.StatusServiceUnavailable, "no published questionnaire")
+	}
+	if err != nil {
+		return err
+	}
+	f := a.frame(c, rq, "/dashboard")
+	page := nationalPage{dashFrame: f, Average: r.Average, AverageCI: r.AverageCI, Pooled: r.Pooled,
+		Units: len(r.Units), Previous: periodName(f.Lang, prev.Period), Published: survey.PublishedAverages()}
+	before := map[uint]*float64{}
+	for _, u := range prev.Units {
+		before[u.Unit.ID] = u.Index.SIPAS
+	}
+	var ranked []survey.Interval
+	for _, u := range r.Units {
+		row := nationalRow{Rank: u.Rank, Code: u.Unit.Code, Name: u.Unit.Name, URL: f.Link("/dashboard/province/" + u.Unit.Code),
+			Responses: u.Index.Responses, SIPAS: u.Index.SIPAS, CI: u.Index.CI95, Previous: before[u.Unit.ID],
+			Change: survey.Change(u.Index.SIPAS, before[u.Unit.ID]),
+			Low:    u.Index.SIPAS != nil && !survey.Reliable(u.Index.Responses, a.cfg.MinSample)}
+		if u.Index.SIPAS != nil {
+			page.WithData++
+			ranked = append(ranked, u.Index.CI95)
+		}
+		page.AnyLow = page.AnyLow || row.Low
+		page.Rows = append(page.Rows, row)
+	}
+	for i, overlap := range survey.AdjacentOverlaps(ranked) { // ranked rows come first
+		if overlap {
+			page.Rows[i].OverlapNext, page.Rows[i].Next = true, page.Rows[i+1].Name
+			page.AnyOverlap = true
+		}
+	}
+	page.Chart = a.rankingChart(c, page)
+	page.ChartHeight = fmt.Sprintf("bars-%d", min((page.WithData+9)/10*10, 70))
+	return c.Render(http.StatusOK, "dashboard", page)
+}
+
+// rankingChart is the bar chart of the provinces' SIPAS, best first, with MoHA's
+// published national averages and this period's national average as reference lines.
+func (a *App) rankingChart(c echo.Context, page nationalPage) chart {
+	ch := chart{Type: "bar", Title: a.t(c, "dash.chart.ranking", page.PeriodName), XLabel: a.t(c, "dash.axis.sipas"),
+		Options: map[string]any{"indexAxis": "y", "scales": map[string]any{"y": map[string]any{"ticks": map[string]any{"autoSkip": false}}}}}
+	var data []*float64
+	var colors []string
+	values := []*float64{page.Average}
+	// empty rows at the top leave room for the reference lines' labels, one row each
+	for range len(page.Published) + 1 {
+		ch.Labels, data, colors = append(ch.Labels, ""), append(data, nil), append(colors, colorBar)
+	}
+	for _, row := range page.Rows {
+		if row.SIPAS == nil {
+			continue
+		}
+		ch.Labels = append(ch.Labels, row.Name)
+		data = append(data, round2(row.SIPAS))
+		values = append(values, row.SIPAS)
+		if row.Low {
+			colors = append(colors, colorLowBar)
+		} else {
+			colors = append(colors, colorBar)
+		}
+	}
+	ch.Datasets = []chartDataset{{Label: "SIPAS (%)", Data: data, BackgroundColor: colors, BorderColor: colors}}
+	for _, p := range page.Published {
+		ch.RefLines = append(ch.RefLines, refLine{Value: p.Average, Label: a.t(c, "dash.ref.moha", p.Year)})
+		values = append(values, fptr(p.Average))
+	}
+	if page.Average != nil {
+		ch.RefLines = append(ch.RefLines, refLine{Value: *round2(page.Average), Label: a.t(c, "dash.ref.average"), Color: colorNational})
+	}
+	ch.YMin, ch.YMax = axisFloor(values...), fptr(100)
+	return ch
+}

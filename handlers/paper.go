@@ -1,6 +1,226 @@
 package handlers
 
-import "github.com/labstack/echo/v4"
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"sipas/models"
+	"sipas/survey"
+)
+
+// maxImportMB bounds an uploaded paper-questionnaire file (100,000 rows of CSV are
+// about 8 MB, of XLSX about 5 MB).
+const maxImportMB = 50
 
 // paperRoutes registers the paper-questionnaire upload and the exports.
-func (a *App) paperRoutes(e *echo.Echo) {}
+func (a *App) paperRoutes(e *echo.Echo) {
+	// The admin issue puts the administrator role check and the CSRF check on this
+	// group (e.g. e.Group("/admin", a.requireRole(...), csrf)); the form already posts
+	// everything it needs through one <form> where the token field will go.
+	admin := e.Group("/admin")
+	admin.GET("/import", a.importForm)
+	admin.GET("/import/template.csv", a.importTemplate)
+	admin.POST("/import", a.importUpload, middleware.BodyLimit(fmt.Sprintf("%dM", maxImportMB)))
+
+	// The exports hold the province-level figures, public like /api/v1/sipas.
+	e.GET("/export.csv", a.export("csv"))
+	e.GET("/export.xlsx", a.export("xlsx"))
+	e.GET("/export.json", a.export("json"))
+}
+
+// importPage is the upload form, with the problems of a refused file or the counts of
+// an imported one.
+type importPage struct {
+	Lang, OtherLang, SwitchURL string
+	MaxMB                      int
+	Header                     string // the columns of SPEC §4 for this questionnaire, ", " between them
+	FileName                   string
+	Problems                   []string
+	More                       bool // Problems stops at survey.MaxPaperErrors
+	Result                     *models.ImportResult
+	Rows                       int
+}
+
+func (a *App) importPage(c echo.Context) (importPage, error) {
+	lang := a.lang(c)
+	other := "en"
+	if lang == "en" {
+		other = "vi"
+	}
+	_, q, err := a.store.PublishedQuestionnaire(c.Request().Context(), a.cfg.Questionnaire)
+	if err != nil {
+		return importPage{}, err
+	}
+	return importPage{Lang: lang, OtherLang: other, SwitchURL: "/admin/import?lang=" + other,
+		MaxMB: maxImportMB, Header: strings.Join(paperHeader(q), ", ")}, nil
+}
+
+// paperHeader is every column an import file may have, in the usual order.
+func paperHeader(q *survey.Questionnaire) []string {
+	h := append(survey.PaperColumns(), q.CriterionCodes()...)
+	h = append(h, survey.FieldName)
+	return append(h, q.QuestionCodes()...)
+}
+
+func (a *App) importForm(c echo.Context) error {
+	page, err := a.importPage(c)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "import", page)
+}
+
+// importTemplate is a CSV with the header and one example row, to fill in a spreadsheet.
+func (a *App) importTemplate(c echo.Context) error {
+	_, q, err := a.store.PublishedQuestionnaire(c.Request().Context(), a.cfg.Questionnaire)
+	if err != nil {
+		return err
+	}
+	header := paperHeader(q)
+	example := make([]string, len(header))
+	copy(example, []string{"31", "ubnd-hong-bang", "hb-quay-1", "paper", a.now().In(survey.VietnamTime()).Format("2006-01-02")})
+	for i, col := range header {
+		if _, _, ok := q.Criterion(col); ok {
+			example[i] = "4"
+		}
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write(header)
+	w.Write(example)
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="sipas-paper-template.csv"`)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// importUpload stores an uploaded file of paper questionnaires, all of it or nothing,
+// and shows what happened. The result is shown, not redirected to: posting the same
+// file again stores nothing twice.
+func (a *App) importUpload(c echo.Context) error {
+	page, err := a.importPage(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	fh, err := c.FormFile("file")
+	if err != nil {
+		page.Problems = []string{a.t(c, "paper.error.no_file")}
+		return c.Render(http.StatusBadRequest, "import", page)
+	}
+	page.FileName = fh.Filename
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	records, err := models.ReadRecords(fh.Filename, f)
+	if err != nil {
+		return a.rejectImport(c, page, err)
+	}
+	qrow, q, err := a.store.PublishedQuestionnaire(ctx, a.cfg.Questionnaire)
+	if err != nil {
+		return err
+	}
+	units, err := a.store.Units(ctx)
+	if err != nil {
+		return err
+	}
+	rows, err := survey.ParsePaper(q, units, records, a.now())
+	if err != nil {
+		return a.rejectImport(c, page, err)
+	}
+	res, err := a.store.ImportPaper(ctx, rows, q, qrow.ID)
+	if err != nil {
+		return a.rejectImport(c, page, err)
+	}
+	page.Result, page.Rows = &res, len(rows)
+	return c.Render(http.StatusOK, "import", page)
+}
+
+// rejectImport shows the form again with the problems of the file (400); an error that
+// is not the file's is left to the central handler.
+func (a *App) rejectImport(c echo.Context, page importPage, err error) error {
+	var (
+		list survey.PaperErrors
+		one  *survey.PaperError
+	)
+	switch {
+	case errors.As(err, &list):
+		for _, e := range list {
+			page.Problems = append(page.Problems, e.Message(page.Lang))
+		}
+		page.More = len(list) == survey.MaxPaperErrors
+	case errors.As(err, &one):
+		page.Problems = []string{one.Message(page.Lang)}
+	case errors.Is(err, models.ErrSheetFormat):
+		page.Problems = []string{a.t(c, "paper.error.format")}
+	default:
+		return err
+	}
+	return c.Render(http.StatusBadRequest, "import", page)
+}
+
+// Media types of the exports.
+const (
+	mimeCSV  = "text/csv; charset=utf-8"
+	mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+// export downloads the national table of a period (the parameters of /api/v1/sipas) as
+// CSV (one level, ?level=provinces|elements|criteria), XLSX (a sheet per level) or JSON.
+func (a *App) export(format string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		rq, err := a.readReportQuery(c)
+		if err != nil {
+			return err
+		}
+		level := c.QueryParam("level")
+		if level == "" {
+			level = survey.LevelProvinces
+		}
+		if _, err := survey.TableOf(survey.Report{}.Tables(""), level); err != nil {
+			return a.fail(c, http.StatusBadRequest, err.Error())
+		}
+		r, q, err := a.nationalReport(c, rq, models.AllProvinces())
+		if errors.Is(err, models.ErrNotFound) {
+			return a.fail(c, http.StatusServiceUnavailable, "no published questionnaire")
+		}
+		if err != nil {
+			return err
+		}
+		lang := a.lang(c)
+		name := "sipas-" + strings.ReplaceAll(rq.period.String(), "/", "_")
+		if rq.current {
+			name += "-current"
+		}
+		var buf bytes.Buffer
+		mime := echo.MIMEApplicationJSON
+		switch format {
+		case "json":
+			err = json.NewEncoder(&buf).Encode(r.JSON(q, rq.current, lang))
+		case "xlsx":
+			mime = mimeXLSX
+			err = models.WriteXLSX(&buf, r.Tables(lang)...)
+		default:
+			mime, name = mimeCSV, name+"-"+level
+			t, _ := survey.TableOf(r.Tables(lang), level)
+			err = models.WriteCSV(&buf, t)
+		}
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.%s"`, name, format))
+		return c.Blob(http.StatusOK, mime, buf.Bytes())
+	}
+}

@@ -123,4 +123,3 @@ func newBaselineKiosk(tb testing.TB) http.Handler {
 	})
 	return e
 }
-

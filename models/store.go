@@ -28,6 +28,8 @@ type Store struct {
 	db       *gorm.DB
 	postgres bool
 	parsed   sync.Map // questionnaire ID → *survey.Questionnaire; versions are immutable
+
+	tallyCache tallyCache // sums of closed months and days, see tallycache.go
 }
 
 // Open connects to dsn: a postgres:// URL selects PostgreSQL, anything else is the path of
@@ -86,6 +88,18 @@ func sqliteDSN(path string) string {
 		sep = "&"
 	}
 	return "file:" + path + sep + params.Encode()
+}
+
+// Redact hides the password of a postgres:// DSN, for logs and messages.
+func Redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }
 
 // Close releases the database.

@@ -22,3 +22,16 @@ func newTestStore(tb testing.TB) *Store {
 	}
 	return s
 }
+
+func TestRedact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"sipas.db", "sipas.db"},
+		{"postgres://sipas:s3cret@db:5432/sipas?sslmode=disable", "postgres://sipas:xxxxx@db:5432/sipas?sslmode=disable"},
+		{"postgres://db/sipas", "postgres://db/sipas"},
+	}
+	for _, tt := range tests {
+		if got := Redact(tt.in); got != tt.want {
+			t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -3,6 +3,9 @@ package models
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,41 +42,53 @@ const (
 // in one transaction: either all new ones are stored, or none (and the error says why).
 // A UUID seen before is Repeated or Conflict and changes nothing.
 func (s *Store) SubmitResponses(ctx context.Context, batch []NewResponse) ([]Outcome, error) {
-	outcomes := make([]Outcome, len(batch))
+	var outcomes []Outcome
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		known, err := existingResponses(tx, batch)
-		if err != nil {
-			return err
-		}
-		var rows []Response
-		counts := newTallySet()
-		for i, r := range batch {
-			answers := r.Submission.Encode()
-			if prev, ok := known[r.UUID]; ok {
-				outcomes[i] = Conflict
-				if prev.CounterID == r.Counter.ID && prev.Answers == answers {
-					outcomes[i] = Repeated
-				}
-				continue
-			}
-			known[r.UUID] = Response{CounterID: r.Counter.ID, Answers: answers}
-			outcomes[i] = Stored
-			rows = append(rows, Response{
-				UUID: r.UUID, CounterID: r.Counter.ID, OfficeID: r.Counter.OfficeID, ProvinceID: r.ProvinceID,
-				QuestionnaireID: r.QuestionnaireID, Channel: r.Channel, Field: r.Submission.Field,
-				SubmittedAt: r.SubmittedAt.UTC(), Day: survey.DayKey(r.SubmittedAt), Answers: answers,
-			})
-			counts.add(r)
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		if err := tx.CreateInBatches(rows, 500).Error; err != nil {
-			return fmt.Errorf("store responses: %w", err)
-		}
-		return counts.save(tx)
+		var err error
+		outcomes, err = submitResponses(tx, batch)
+		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	return outcomes, nil
+}
+
+// submitResponses is the body of SubmitResponses inside the caller's transaction tx, so
+// that an import can store its responses in the same transaction as its new counters.
+func submitResponses(tx *gorm.DB, batch []NewResponse) ([]Outcome, error) {
+	outcomes := make([]Outcome, len(batch))
+	known, err := existingResponses(tx, batch)
+	if err != nil {
+		return nil, err
+	}
+	var rows []Response
+	counts := newTallySet()
+	for i, r := range batch {
+		answers := r.Submission.Encode()
+		if prev, ok := known[r.UUID]; ok {
+			outcomes[i] = Conflict
+			if prev.CounterID == r.Counter.ID && prev.Answers == answers {
+				outcomes[i] = Repeated
+			}
+			continue
+		}
+		known[r.UUID] = Response{CounterID: r.Counter.ID, Answers: answers}
+		outcomes[i] = Stored
+		rows = append(rows, Response{
+			UUID: r.UUID, CounterID: r.Counter.ID, OfficeID: r.Counter.OfficeID, ProvinceID: r.ProvinceID,
+			QuestionnaireID: r.QuestionnaireID, Channel: r.Channel, Field: r.Submission.Field,
+			SubmittedAt: r.SubmittedAt.UTC(), Day: survey.DayKey(r.SubmittedAt), Answers: answers,
+		})
+		counts.add(r)
+	}
+	if len(rows) == 0 {
+		return outcomes, nil
+	}
+	if err := insertResponses(tx, rows); err != nil {
+		return nil, err
+	}
+	if err := counts.save(tx); err != nil {
 		return nil, err
 	}
 	return outcomes, nil
@@ -110,8 +125,10 @@ type tallyKey struct {
 	Field           string
 }
 
+// values are the key's columns as the driver takes them without converting: int64, not
+// int or uint, which database/sql would convert by reflection on every row written.
 func (k tallyKey) values() []any {
-	return []any{k.Grain, k.Period, k.ProvinceID, k.OfficeID, k.CounterID, k.QuestionnaireID, k.Field}
+	return []any{k.Grain, int64(k.Period), int64(k.ProvinceID), int64(k.OfficeID), int64(k.CounterID), int64(k.QuestionnaireID), k.Field}
 }
 
 // allFields is the Field of grain M rows, which add up every procedure field.
@@ -130,53 +147,70 @@ func keysOf(r NewResponse) [3]tallyKey {
 }
 
 // tallySet adds up the counts of a batch in memory, so that each count row is written
-// once per transaction however many responses touch it.
-type tallySet map[tallyKey]*survey.Tally
+// once per transaction however many responses touch it. A row touched by one response
+// keeps that response's own Tally, read only, until a second one comes: most daily rows
+// of a large batch have a single response, and copying them all would cost more than
+// the rest of the batch.
+type tallySet map[tallyKey]tallyEntry
+
+type tallyEntry struct {
+	t   *survey.Tally
+	own bool // t belongs to the set and may be added to
+}
 
 func newTallySet() tallySet { return tallySet{} }
 
 func (ts tallySet) add(r NewResponse) {
 	for _, k := range keysOf(r) {
-		t := ts[k]
-		if t == nil {
-			t = survey.NewTally()
-			ts[k] = t
+		e, ok := ts[k]
+		if !ok {
+			ts[k] = tallyEntry{t: r.Tally}
+			continue
 		}
-		t.Add(r.Tally)
+		if !e.own {
+			t := survey.NewTally()
+			t.Add(e.t)
+			e = tallyEntry{t: t, own: true}
+			ts[k] = e
+		}
+		e.t.Add(r.Tally)
 	}
 }
 
 var keyColumns = []string{"grain", "period", "province_id", "office_id", "counter_id", "questionnaire_id", "field"}
 
-// save upserts every count row of the set.
+// save upserts every count row of the set, in key order (see sortedKeys).
 func (ts tallySet) save(tx *gorm.DB) error {
-	var tallies, criteria, options [][]any
-	for k, t := range ts {
+	w := newTallyWriter(tx)
+	for _, k := range ts.sortedKeys() {
+		t := ts[k].t
 		key := k.values()
-		tallies = append(tallies, append(key[:7:7], t.Responses, t.SumScore, t.SumScore2))
-		for code, c := range t.Criteria {
-			criteria = append(criteria, append(key[:7:7], code, c.Values[0], c.Values[1], c.Values[2], c.Values[3], c.Values[4],
-				c.PairN, c.SumX, c.SumX2, c.SumO, c.SumO2, c.SumXO))
+		if err := w.tallies.add(append(w.tallies.row(key), t.Responses, t.SumScore, t.SumScore2)); err != nil {
+			return err
 		}
-		for question, m := range t.Options {
-			for value, n := range m {
-				options = append(options, append(key[:7:7], question, value, n))
+		for _, code := range slices.Sorted(maps.Keys(t.Criteria)) {
+			c := t.Criteria[code]
+			if err := w.criteria.add(append(w.criteria.row(key), code, c.Values[0], c.Values[1], c.Values[2], c.Values[3], c.Values[4],
+				c.PairN, c.SumX, c.SumX2, c.SumO, c.SumO2, c.SumXO)); err != nil {
+				return err
+			}
+		}
+		for _, question := range slices.Sorted(maps.Keys(t.Options)) {
+			m := t.Options[question]
+			for _, value := range slices.Sorted(maps.Keys(m)) {
+				if err := w.options.add(append(w.options.row(key), question, value, m[value])); err != nil {
+					return err
+				}
 			}
 		}
 	}
-	if err := upsertAdd(tx, "tallies", nil, []string{"responses", "sum_score", "sum_score2"}, tallies); err != nil {
-		return err
-	}
-	if err := upsertAdd(tx, "criterion_tallies", []string{"criterion"},
-		[]string{"v1", "v2", "v3", "v4", "v5", "pair_n", "sum_x", "sum_x2", "sum_o", "sum_o2", "sum_xo"}, criteria); err != nil {
-		return err
-	}
-	return upsertAdd(tx, "option_tallies", []string{"question", "value"}, []string{"n"}, options)
+	return w.flush()
 }
 
 // upsertAdd inserts rows (key columns, extra key columns, then the summed columns) and,
 // where the key exists, adds the new values to the kept ones. The statement is the same
-// in SQLite and PostgreSQL.
+// in SQLite and PostgreSQL but for its placeholders: it goes to the driver, not through
+// GORM, so PostgreSQL needs $1, $2, … where SQLite takes ?.
 func upsertAdd(tx *gorm.DB, table string, extraKeys, sums []string, rows [][]any) error {
 	keys := append(append([]string{}, keyColumns...), extraKeys...)
 	cols := append(append([]string{}, keys...), sums...)
@@ -184,10 +218,21 @@ func upsertAdd(tx *gorm.DB, table string, extraKeys, sums []string, rows [][]any
 	for i, c := range sums {
 		set[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, table, c, c)
 	}
-	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	pg := tx.Dialector.Name() == "postgres"
 	statement := func(rows int) string {
+		values := make([]string, rows)
+		marks := make([]string, len(cols))
+		for r := range values {
+			for c := range marks {
+				marks[c] = "?"
+				if pg {
+					marks[c] = "$" + strconv.Itoa(r*len(cols)+c+1)
+				}
+			}
+			values[r] = "(" + strings.Join(marks, ",") + ")"
+		}
 		return fmt.Sprintf("INSERT INTO %s (%s) VALUES %s ON CONFLICT (%s) DO UPDATE SET %s",
-			table, strings.Join(cols, ", "), strings.TrimSuffix(strings.Repeat(one+",", rows), ","),
+			table, strings.Join(cols, ", "), strings.Join(values, ","),
 			strings.Join(keys, ", "), strings.Join(set, ", "))
 	}
 	// Full chunks share one statement prepared for this transaction, the rest go one row

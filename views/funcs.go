@@ -36,6 +36,10 @@ func baseFuncs(c Catalog, assets func(string) string) template.FuncMap {
 			}
 			return *p
 		},
+		"points":  Points,
+		"ci":      Range,
+		"dec":     Decimal,
+		"distbar": DistBar,
 	}
 }
 

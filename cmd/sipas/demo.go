@@ -41,8 +41,9 @@ func demo(ctx context.Context, env cmdEnv, args []string) error {
 	}
 	now := time.Now()
 	current := survey.UnitsOn(all, now.In(survey.VietnamTime()).Format("2006-01-02"))
-	r := rand.New(rand.NewPCG(*seed, 0x5195a5))
-	places := make([]demoPlace, len(current))
+	set := q.NewSyntheticSet(all, current, *seed, now.AddDate(-2, 0, 0), now)
+	counters := make([]models.Counter, len(current))
+	dossiers := rand.New(rand.NewPCG(*seed, 0xd055)) // its own stream: the responses stay the same
 	for i, u := range current {
 		office, err := store.EnsureOffice(ctx, u.ID, "demo-"+u.Code, "Bộ phận Một cửa "+u.Name+" (demo)")
 		if err != nil {
@@ -52,19 +53,25 @@ func demo(ctx context.Context, env cmdEnv, args []string) error {
 		if err != nil {
 			return err
 		}
-		places[i] = demoPlace{unit: u, counter: counter, profile: q.NewSynthetic(r), weight: 0.4 + 1.6*r.Float64()}
+		// plausible yearly dossiers, so that the dashboards can show sample adequacy
+		officeDossiers := int64(12000 + dossiers.IntN(100000))
+		if err := store.SetOfficeAnnualDossiers(ctx, office.ID, officeDossiers); err != nil {
+			return err
+		}
+		if err := store.SetCounterAnnualDossiers(ctx, counter.ID, officeDossiers*int64(30+dossiers.IntN(40))/100); err != nil {
+			return err
+		}
+		counters[i] = counter
 	}
-	fmt.Fprintf(env.stdout, "demo counters ready in %d provinces: /kiosk/demo-<code>, e.g. /kiosk/demo-31\n", len(places))
+	fmt.Fprintf(env.stdout, "demo counters ready in %d provinces: /kiosk/demo-<code>, e.g. /kiosk/demo-31\n", len(counters))
 	if *n == 0 {
 		return nil
 	}
-	gen := demoGenerator{q: q, questionnaireID: qrow.ID, all: all, places: places, seed: *seed,
-		end: now, start: now.AddDate(-2, 0, 0)}
 	stored, repeated := 0, 0
 	start := time.Now()
 	const batchSize = 5000
 	for from := 0; from < *n; from += batchSize {
-		batch := gen.batch(from, min(from+batchSize, *n))
+		batch := demoBatch(q, qrow.ID, set, counters, from, min(from+batchSize, *n))
 		outcomes, err := store.SubmitResponses(ctx, batch)
 		if err != nil {
 			return err
@@ -84,68 +91,18 @@ func demo(ctx context.Context, env cmdEnv, args []string) error {
 	return nil
 }
 
-type demoPlace struct {
-	unit    survey.Unit
-	counter models.Counter
-	profile survey.Synthetic
-	weight  float64
-}
-
-// demoGenerator makes response i the same way every time for a seed: its own random
-// stream, and a UUID derived from the seed and i, so that running the demo twice
+// demoBatch turns responses from..to of the synthetic set into responses to store. The
+// UUID is derived from the seed and the response's number, so that running the demo twice
 // stores nothing twice.
-type demoGenerator struct {
-	q               *survey.Questionnaire
-	questionnaireID uint
-	all             []survey.Unit
-	places          []demoPlace
-	seed            uint64
-	start, end      time.Time
-}
-
-func (g demoGenerator) batch(from, to int) []models.NewResponse {
-	total := 0.0
-	for _, p := range g.places {
-		total += p.weight
-	}
-	out := make([]models.NewResponse, 0, to-from)
-	span := g.end.Sub(g.start)
-	for i := from; i < to; i++ {
-		r := rand.New(rand.NewPCG(g.seed, uint64(i)))
-		place := g.pick(r.Float64() * total)
-		at := g.start.Add(time.Duration(r.Float64() * float64(span)))
-		years := at.Sub(g.start).Hours() / (24 * 365)
-		sub := g.q.Synthesize(r, place.profile, 0.08*years)
-		out = append(out, models.NewResponse{
-			UUID:    uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "sipas-demo/%d/%d", g.seed, i)).String(),
-			Counter: place.counter, ProvinceID: g.unitAt(place.unit, at, r).ID,
-			QuestionnaireID: g.questionnaireID, Channel: models.ChannelKiosk,
-			SubmittedAt: at, Submission: sub, Tally: g.q.Tally(sub),
-		})
-	}
-	return out
-}
-
-// pick finds the place where the cumulative weight reaches x.
-func (g demoGenerator) pick(x float64) demoPlace {
-	for _, p := range g.places {
-		if x -= p.weight; x <= 0 {
-			return p
+func demoBatch(q *survey.Questionnaire, questionnaireID uint, set *survey.SyntheticSet, counters []models.Counter, from, to int) []models.NewResponse {
+	made := set.Batch(from, to)
+	out := make([]models.NewResponse, len(made))
+	for i, r := range made {
+		out[i] = models.NewResponse{
+			UUID:    uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "sipas-demo/%d/%d", set.Seed, r.Index)).String(),
+			Counter: counters[r.Place], ProvinceID: r.Unit.ID, QuestionnaireID: questionnaireID,
+			Channel: models.ChannelKiosk, SubmittedAt: r.At, Submission: r.Submission, Tally: q.Tally(r.Submission),
 		}
 	}
-	return g.places[len(g.places)-1]
-}
-
-// unitAt is the unit in force at t on u's territory: u itself, or before u existed one
-// of the former units it was merged from.
-func (g demoGenerator) unitAt(u survey.Unit, t time.Time, r *rand.Rand) survey.Unit {
-	day := t.In(survey.VietnamTime()).Format("2006-01-02")
-	if u.ValidOn(day) || len(u.MergedFrom) == 0 {
-		return u
-	}
-	code := u.MergedFrom[r.IntN(len(u.MergedFrom))]
-	if old, ok := survey.UnitAt(g.all, code, day); ok {
-		return old
-	}
-	return u
+	return out
 }

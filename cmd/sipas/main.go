@@ -37,6 +37,8 @@ func commands() []command {
 	return []command{
 		{"serve", "run the web app (default)", serve},
 		{"demo", "create demo offices and counters and N synthetic responses", demo},
+		{"import", "import paper questionnaires from FILE.csv or FILE.xlsx, all or nothing", importPaper},
+		{"export", "write the index table of a period to stdout (csv, xlsx or json)", exportIndex},
 	}
 }
 

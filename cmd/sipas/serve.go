@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sipas/handlers"
+	"sipas/models"
 	"sipas/static"
 )
 
@@ -46,9 +47,10 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 		IdleTimeout:       120 * time.Second,
 	}
 	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(env.stdout, "sipas is listening on %s (database %s)\n", base, *dsn)
-	fmt.Fprintf(env.stdout, "  national figures: %s/api/v1/sipas\n", base)
-	fmt.Fprintf(env.stdout, "  no data yet? run 'sipas demo -db %s' (or 'go run ./cmd/sipas demo') and open %s/kiosk/demo-31\n", *dsn, base)
+	db := models.Redact(*dsn)
+	fmt.Fprintf(env.stdout, "sipas is listening on %s (database %s)\n", base, db)
+	fmt.Fprintf(env.stdout, "  national figures: %s/api/v1/sipas, dashboards: %s/dashboard\n", base, base)
+	fmt.Fprintf(env.stdout, "  no data yet? run 'sipas demo -db %s' (or 'go run ./cmd/sipas demo') and open %s/kiosk/demo-31\n", db, base)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -1,0 +1,284 @@
+package models
+
+import (
+	"container/list"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"sipas/survey"
+)
+
+// The dashboards ask for the same periods again and again (this year, this quarter),
+// and adding up a year of kept counts costs tens of milliseconds however well indexed.
+// So Tallies keeps what it read in memory, with the fingerprint of every month it covers:
+// how many monthly count rows the month has and what they add up to. Every stored
+// response adds to its month's M row in the same transaction as to its day and field
+// rows, so counts read while their months' fingerprints are unchanged are still exact.
+// The fingerprints are read from the database on every call (one small query), so that
+// writes by another process (`sipas import` beside `serve`) are seen at once.
+//
+// A period is read in a few pieces: its whole months up to the last one with responses,
+// that last month apart (the one kiosks are writing to, read again while it changes),
+// and the days of partly covered months. A cold read costs about what one statement per
+// table over the whole period costs; a warm one, the fingerprints and the open month.
+
+// tallyCacheGroups bounds the memory the cache may hold, in tallies of about 4 kB (a
+// national piece holds one per province).
+const tallyCacheGroups = 4096
+
+// tallyCache is a small LRU of piece sums; the zero value is ready to use.
+type tallyCache struct {
+	mu      sync.Mutex
+	entries map[string]*list.Element
+	order   list.List // front: most recently used
+	groups  int
+}
+
+type cachedPiece struct {
+	key, print string
+	counts     map[string]*survey.Tally
+}
+
+func (c *tallyCache) get(key, fp string) (map[string]*survey.Tally, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		return nil, false
+	}
+	e := el.Value.(*cachedPiece)
+	if e.print != fp {
+		c.remove(el)
+		return nil, false
+	}
+	c.order.MoveToFront(el)
+	return e.counts, true
+}
+
+func (c *tallyCache) put(key, fp string, counts map[string]*survey.Tally) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]*list.Element{}
+	}
+	if el, ok := c.entries[key]; ok {
+		c.remove(el)
+	}
+	c.entries[key] = c.order.PushFront(&cachedPiece{key: key, print: fp, counts: counts})
+	c.groups += len(counts)
+	for c.groups > tallyCacheGroups && c.order.Len() > 1 {
+		c.remove(c.order.Back())
+	}
+}
+
+func (c *tallyCache) remove(el *list.Element) {
+	e := el.Value.(*cachedPiece)
+	c.order.Remove(el)
+	delete(c.entries, e.key)
+	c.groups -= len(e.counts)
+}
+
+// tallyPiece is one read of kept counts: grain rows from..to, in months first..last.
+type tallyPiece struct {
+	grain       string
+	from, to    int
+	first, last int // YYYYMM
+}
+
+// pieces splits the query's period into the reads Tallies caches. prints has the months
+// with responses: the whole months are read up to the month before the last of them,
+// then that last one alone; each run of days of a partly covered month is a piece.
+func (q TallyQuery) pieces(prints map[int]string) []tallyPiece {
+	var out []tallyPiece
+	spans := q.Period.Spans()
+	grain := q.monthGrain()
+	months := func(first, last int) tallyPiece {
+		if grain == "D" {
+			return tallyPiece{"D", first*100 + 1, last*100 + 31, first, last}
+		}
+		return tallyPiece{grain, first, last, first, last}
+	}
+	for _, m := range spans.Months {
+		lastWithData := 0
+		for month := m[0]; month <= m[1]; month = nextMonth(month) {
+			if _, ok := prints[month]; ok {
+				lastWithData = month
+			}
+		}
+		if lastWithData == 0 {
+			continue
+		}
+		if lastWithData > m[0] {
+			out = append(out, months(m[0], prevMonth(lastWithData)))
+		}
+		out = append(out, months(lastWithData, lastWithData))
+	}
+	for _, d := range spans.Days {
+		out = append(out, tallyPiece{"D", d[0], d[1], d[0] / 100, d[1] / 100})
+	}
+	return out
+}
+
+func nextMonth(m int) int {
+	if m%100 == 12 {
+		return (m/100+1)*100 + 1
+	}
+	return m + 1
+}
+
+func prevMonth(m int) int {
+	if m%100 == 1 {
+		return (m/100-1)*100 + 12
+	}
+	return m - 1
+}
+
+// print is the fingerprint of the piece's months; "" when none has responses.
+func (p tallyPiece) print(prints map[int]string) string {
+	var b strings.Builder
+	for month := p.first; month <= p.last; month = nextMonth(month) {
+		if fp, ok := prints[month]; ok {
+			fmt.Fprintf(&b, "%d:%s;", month, fp)
+		}
+	}
+	return b.String()
+}
+
+// cacheKey names what a piece of this query holds, whatever the period around it.
+func (q TallyQuery) cacheKey(p tallyPiece) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s|%d|%d|%s|%d|%d|%q|%t|", p.grain, p.from, p.to, q.GroupBy, q.OfficeID, q.CounterID, q.Field, q.Lean)
+	if q.Scope.ProvinceIDs == nil {
+		b.WriteString("all")
+	} else {
+		ids := slices.Clone(q.Scope.ProvinceIDs)
+		slices.Sort(ids)
+		for _, id := range slices.Compact(ids) {
+			b.WriteString(strconv.FormatUint(uint64(id), 10))
+			b.WriteByte(',')
+		}
+	}
+	return b.String()
+}
+
+type monthPrint struct {
+	Period    int
+	NRows     int64
+	Responses int64
+	SumScore  float64
+}
+
+// monthPrints reads the fingerprint of every month from first to last (YYYYMM): the
+// number of monthly count rows and their sums. A month without rows has none.
+func (s *Store) monthPrints(ctx context.Context, first, last int) (map[int]string, error) {
+	var rows []monthPrint
+	err := s.db.WithContext(ctx).Table("tallies").
+		Select("period, COUNT(*) AS n_rows, SUM(responses) AS responses, SUM(sum_score) AS sum_score").
+		Where("grain = 'M' AND period BETWEEN ? AND ?", first, last).Group("period").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("read month fingerprints: %w", err)
+	}
+	out := make(map[int]string, len(rows))
+	for _, r := range rows {
+		out[r.Period] = fmt.Sprintf("%d/%d/%x", r.NRows, r.Responses, r.SumScore)
+	}
+	return out, nil
+}
+
+// Tallies adds up the kept counts of the query's period and scope by its grouping. The
+// map is keyed by the group's value as text (a province ID, a YYYYMM month, a field; ""
+// for ByNone). Whole months are read from monthly rows, other days from daily rows; what
+// was read is kept in memory while its months' counts do not change. The returned
+// tallies belong to the caller.
+func (s *Store) Tallies(ctx context.Context, q TallyQuery) (map[string]*survey.Tally, error) {
+	out, err := s.TalliesAll(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// TalliesAll answers several queries (a page's) as Tallies does, reading the months'
+// fingerprints once for all of them.
+func (s *Store) TalliesAll(ctx context.Context, qs ...TallyQuery) ([]map[string]*survey.Tally, error) {
+	if len(qs) == 0 {
+		return nil, nil
+	}
+	first, last := 0, 0
+	for i, q := range qs {
+		if _, err := q.groupExpr("M"); err != nil {
+			return nil, err
+		}
+		from, to := survey.MonthKey(q.Period.From), survey.MonthKey(q.Period.To)
+		if i == 0 || from < first {
+			first = from
+		}
+		last = max(last, to)
+	}
+	prints, err := s.monthPrints(ctx, first, last)
+	if err != nil {
+		return nil, err
+	}
+	db := s.db.WithContext(ctx)
+	outs := make([]map[string]*survey.Tally, len(qs))
+	for i, q := range qs {
+		out := map[string]*survey.Tally{}
+		for _, p := range q.pieces(prints) {
+			fp := p.print(prints)
+			if fp == "" {
+				continue // no response in those months
+			}
+			key := q.cacheKey(p)
+			counts, hit := s.tallyCache.get(key, fp)
+			if !hit {
+				counts = map[string]*survey.Tally{}
+				if err := q.read(db, counts, p.grain, p.from, p.to); err != nil {
+					return nil, err
+				}
+				s.tallyCache.put(key, fp, counts)
+			}
+			for g, t := range counts {
+				sum := out[g]
+				if sum == nil {
+					sum = survey.NewTally()
+					out[g] = sum
+				}
+				sum.Add(t)
+			}
+		}
+		outs[i] = out
+	}
+	return outs, nil
+}
+
+// scopedPeriods lists the period keys from..to of a grain (YYYYMM months for M and F,
+// YYYYMMDD days for D) when they are few, so that a query narrowed to some provinces can
+// look each (period, province) up in the key instead of scanning the whole range; nil
+// when there would be too many.
+func scopedPeriods(grain string, from, to int) []int {
+	var keys []int
+	if grain == "D" {
+		for m := from / 100; m <= to/100; m = nextMonth(m) {
+			for d := 1; d <= 31; d++ {
+				if key := m*100 + d; key >= from && key <= to {
+					keys = append(keys, key)
+				}
+			}
+			if len(keys) > 400 {
+				return nil
+			}
+		}
+		return keys
+	}
+	for m := from; m <= to; m = nextMonth(m) {
+		keys = append(keys, m)
+		if len(keys) > 400 {
+			return nil
+		}
+	}
+	return keys
+}

@@ -1,0 +1,182 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	"sipas/survey"
+)
+
+// The cached Tallies must give what a direct read of the kept counts gives, before and
+// after more responses arrive in a month it has kept.
+func TestTalliesCacheMatchesDirectReads(t *testing.T) {
+	for _, tdb := range testDBs() {
+		t.Run(tdb.name, func(t *testing.T) {
+			ctx := context.Background()
+			s, err := Open(tdb.fresh(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			if _, err := s.EnsureReferenceData(ctx, survey.OfficialUnits(), survey.OfficialQuestionnaireJSON()); err != nil {
+				t.Fatal(err)
+			}
+			qrow, q, err := s.PublishedQuestionnaire(ctx, "sipas-counter")
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := s.Units(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			places := survey.UnitsOn(all, "2026-01-01")[:4]
+			counters := make([]Counter, len(places))
+			for i, u := range places {
+				office, err := s.EnsureOffice(ctx, u.ID, "o"+u.Code, "office "+u.Code)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if counters[i], err = s.EnsureCounter(ctx, office, "c"+u.Code, "counter "+u.Code); err != nil {
+					t.Fatal(err)
+				}
+			}
+			end := time.Date(2026, 3, 1, 0, 0, 0, 0, survey.VietnamTime())
+			set := q.NewSyntheticSet(all, places, 3, end.AddDate(-1, -2, 0), end)
+			submit := func(from, to int, at func(survey.SyntheticResponse) time.Time) {
+				t.Helper()
+				var batch []NewResponse
+				for _, r := range set.Batch(from, to) {
+					when := at(r)
+					unit, _ := survey.UnitAt(all, places[r.Place].Code, when.In(survey.VietnamTime()).Format("2006-01-02"))
+					batch = append(batch, NewResponse{UUID: fmt.Sprintf("cache-%d", r.Index), Counter: counters[r.Place],
+						ProvinceID: unit.ID, QuestionnaireID: qrow.ID, Channel: ChannelKiosk, SubmittedAt: when,
+						Submission: r.Submission, Tally: q.Tally(r.Submission)})
+				}
+				if _, err := s.SubmitResponses(ctx, batch); err != nil {
+					t.Fatal(err)
+				}
+			}
+			submit(0, 400, func(r survey.SyntheticResponse) time.Time { return r.At })
+
+			year := survey.YearPeriod(2025)
+			span, _ := survey.ParsePeriod(survey.PeriodQuery{From: "2025-05-15", To: "2025-08-20"}, end)
+			scope := Scope{ProvinceIDs: survey.UnitIDs(survey.UnitsInto(all, places[1]))}
+			queries := []TallyQuery{
+				{Period: year, GroupBy: ByProvince, Lean: true},
+				{Period: year, GroupBy: ByProvince},
+				{Period: span, GroupBy: ByProvince},
+				{Period: year, Scope: scope, GroupBy: ByMonth},
+				{Period: span, Scope: scope, GroupBy: ByField},
+				{Period: year, Scope: scope, GroupBy: ByCounter, Field: "land"},
+				{Period: survey.QuarterPeriod(2026, 1), GroupBy: ByOffice},
+				{Period: year, Scope: Scope{ProvinceIDs: []uint{}}},
+			}
+			check := func(when string) {
+				t.Helper()
+				for _, tq := range queries {
+					for range 2 { // a cold read, then a warm one
+						got, err := s.Tallies(ctx, tq)
+						if err != nil {
+							t.Fatal(err)
+						}
+						want, err := s.talliesDirect(ctx, tq)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if msg := sameTallies(got, want); msg != "" {
+							t.Errorf("%s, %s by %s (scope %v, field %q, lean %t): %s", when, tq.Period, tq.GroupBy, tq.Scope.ProvinceIDs, tq.Field, tq.Lean, msg)
+						}
+					}
+				}
+			}
+			check("first")
+			// More responses into a month already kept (an import of paper forms) and into
+			// the last month (a kiosk).
+			submit(400, 450, func(survey.SyntheticResponse) time.Time {
+				return time.Date(2025, 6, 3, 10, 0, 0, 0, survey.VietnamTime())
+			})
+			submit(450, 500, func(survey.SyntheticResponse) time.Time {
+				return time.Date(2026, 2, 27, 10, 0, 0, 0, survey.VietnamTime())
+			})
+			check("after more responses")
+		})
+	}
+}
+
+// sameTallies compares counts exactly and sums of floats to rounding.
+func sameTallies(got, want map[string]*survey.Tally) string {
+	if len(got) != len(want) {
+		return fmt.Sprintf("%d groups, want %d", len(got), len(want))
+	}
+	close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+	for g, w := range want {
+		t := got[g]
+		if t == nil {
+			return fmt.Sprintf("group %q missing", g)
+		}
+		if t.Responses != w.Responses || !close(t.SumScore, w.SumScore) || !close(t.SumScore2, w.SumScore2) {
+			return fmt.Sprintf("group %q: %d responses, sums %g %g; want %d, %g %g", g, t.Responses, t.SumScore, t.SumScore2, w.Responses, w.SumScore, w.SumScore2)
+		}
+		if !reflect.DeepEqual(t.Options, w.Options) {
+			return fmt.Sprintf("group %q: options %v, want %v", g, t.Options, w.Options)
+		}
+		if len(t.Criteria) != len(w.Criteria) {
+			return fmt.Sprintf("group %q: %d criteria, want %d", g, len(t.Criteria), len(w.Criteria))
+		}
+		for code, wc := range w.Criteria {
+			c := t.Criteria[code]
+			if c == nil || c.Values != wc.Values || c.PairN != wc.PairN || !close(c.SumX, wc.SumX) || !close(c.SumXO, wc.SumXO) || !close(c.SumO2, wc.SumO2) {
+				return fmt.Sprintf("group %q criterion %s: %+v, want %+v", g, code, c, wc)
+			}
+		}
+	}
+	return ""
+}
+
+func TestScopedPeriods(t *testing.T) {
+	tests := []struct {
+		grain    string
+		from, to int
+		want     []int
+	}{
+		{"M", 202411, 202502, []int{202411, 202412, 202501, 202502}},
+		{"F", 202503, 202503, []int{202503}},
+		{"D", 20250130, 20250202, []int{20250130, 20250131, 20250201, 20250202}},
+		{"D", 20250201, 20250231, nil}, // filled below: every day key of February's read
+	}
+	tests[3].want = make([]int, 0, 31)
+	for d := 1; d <= 31; d++ {
+		tests[3].want = append(tests[3].want, 20250200+d)
+	}
+	for _, tt := range tests {
+		if got := scopedPeriods(tt.grain, tt.from, tt.to); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("scopedPeriods(%s, %d, %d) = %v, want %v", tt.grain, tt.from, tt.to, got, tt.want)
+		}
+	}
+	if scopedPeriods("M", 200001, 210012) != nil || scopedPeriods("D", 20200101, 20251231) != nil {
+		t.Error("long ranges are scanned, not listed")
+	}
+}
+
+func TestTallyPieces(t *testing.T) {
+	prints := map[int]string{202502: "a", 202507: "b"}
+	q := TallyQuery{Period: survey.YearPeriod(2025), GroupBy: ByProvince}
+	want := []tallyPiece{{"M", 202501, 202506, 202501, 202506}, {"M", 202507, 202507, 202507, 202507}}
+	if got := q.pieces(prints); !reflect.DeepEqual(got, want) {
+		t.Errorf("year pieces %v, want %v", got, want)
+	}
+	span, _ := survey.ParsePeriod(survey.PeriodQuery{From: "2025-01-15", To: "2025-03-10"}, time.Now())
+	q = TallyQuery{Period: span, GroupBy: ByField}
+	want = []tallyPiece{{"F", 202502, 202502, 202502, 202502}, {"D", 20250115, 20250131, 202501, 202501}, {"D", 20250301, 20250310, 202503, 202503}}
+	if got := q.pieces(prints); !reflect.DeepEqual(got, want) {
+		t.Errorf("span pieces %v, want %v", got, want)
+	}
+	q = TallyQuery{Period: survey.YearPeriod(2024)}
+	if got := q.pieces(prints); len(got) != 0 {
+		t.Errorf("a year without responses has pieces %v", got)
+	}
+}
