@@ -2,6 +2,7 @@ package models
 
 import (
 	"cmp"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -31,115 +32,93 @@ func (ts tallySet) sortedKeys() []tallyKey {
 	return keys
 }
 
-// flushRows is how many count rows are held before they are written: a batch of any
-// size then needs little memory, and each write still runs many full statements.
-const flushRows = 10_000 // a multiple of upsertAdd's chunk
-
-// upsertBuffer holds count rows of one table until they are written with upsertAdd.
-// Its rows are reused from one write to the next: a large batch makes millions of them.
-type upsertBuffer struct {
-	tx              *gorm.DB
-	table           string
-	extraKeys, sums []string
-	rows            [][]any
+// rowWriter writes rows through a statement of many rows prepared once for the
+// transaction (preparing costs more than running it; GORM's statement cache would
+// prepare again in every transaction), and the last few rows one by one.
+type rowWriter struct {
+	tx   *gorm.DB
+	sql  string // with %s where the VALUES list goes
+	cols int
+	full *sql.Stmt // the statement of writerChunk rows, once prepared
+	args []any
+	rows int
+	pg   bool
 }
 
-// row returns an empty row to fill and add; it holds key, then room for the rest.
-func (u *upsertBuffer) row(key []any) []any {
-	n := len(u.rows)
-	if n < cap(u.rows) {
-		u.rows = u.rows[:n+1]
-		if r := u.rows[n]; r != nil {
-			return append(r[:0], key...)
-		}
-	} else {
-		u.rows = append(u.rows, nil)
-	}
-	return append(make([]any, 0, len(key)+len(u.extraKeys)+len(u.sums)), key...)
+const writerChunk = 100
+
+func newRowWriter(tx *gorm.DB, sqlFormat string, cols int) *rowWriter {
+	return &rowWriter{tx: tx, sql: sqlFormat, cols: cols, pg: tx.Dialector.Name() == "postgres"}
 }
 
-// add keeps row, got from u.row and filled, and writes the rows when there are enough.
-func (u *upsertBuffer) add(row []any) error {
-	u.rows[len(u.rows)-1] = row
-	if len(u.rows) >= flushRows {
-		return u.flush()
-	}
-	return nil
-}
-
-func (u *upsertBuffer) flush() error {
-	if len(u.rows) == 0 {
+// add queues one row (its values, flattened: key values first) and writes a full chunk.
+func (w *rowWriter) add(key []any, values ...any) error {
+	w.args = append(append(w.args, key...), values...)
+	w.rows++
+	if w.rows < writerChunk {
 		return nil
 	}
-	err := upsertAdd(u.tx, u.table, u.extraKeys, u.sums, u.rows)
-	for _, r := range u.rows {
-		clear(r) // the values go; the row is used again
+	if w.full == nil {
+		stmt, err := w.prepare(writerChunk)
+		if err != nil {
+			return err
+		}
+		w.full = stmt
 	}
-	u.rows = u.rows[:0]
+	return w.exec(w.full)
+}
+
+// flush writes the queued rows.
+func (w *rowWriter) flush() error {
+	if w.rows == 0 {
+		return nil
+	}
+	stmt, err := w.prepare(w.rows)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	return w.exec(stmt)
+}
+
+func (w *rowWriter) prepare(rows int) (*sql.Stmt, error) {
+	stmt, err := w.tx.Statement.ConnPool.PrepareContext(w.tx.Statement.Context, fmt.Sprintf(w.sql, valuesList(w.pg, rows, w.cols)))
+	if err != nil {
+		return nil, err
+	}
+	return stmt, nil
+}
+
+func (w *rowWriter) exec(stmt *sql.Stmt) error {
+	_, err := stmt.ExecContext(w.tx.Statement.Context, w.args...)
+	clear(w.args) // let the encoded counts go
+	w.args, w.rows = w.args[:0], 0
 	return err
 }
 
-// tallyWriter writes the rows of the three count tables.
-type tallyWriter struct {
-	tallies, criteria, options upsertBuffer
-}
-
-func newTallyWriter(tx *gorm.DB) *tallyWriter {
-	return &tallyWriter{
-		tallies: upsertBuffer{tx: tx, table: "tallies", sums: []string{"responses", "sum_score", "sum_score2"}},
-		criteria: upsertBuffer{tx: tx, table: "criterion_tallies", extraKeys: []string{"criterion"},
-			sums: []string{"v1", "v2", "v3", "v4", "v5", "pair_n", "sum_x", "sum_x2", "sum_o", "sum_o2", "sum_xo"}},
-		options: upsertBuffer{tx: tx, table: "option_tallies", extraKeys: []string{"question", "value"}, sums: []string{"n"}},
+func (w *rowWriter) close() {
+	if w.full != nil {
+		w.full.Close()
 	}
-}
-
-func (w *tallyWriter) flush() error {
-	for _, u := range []*upsertBuffer{&w.tallies, &w.criteria, &w.options} {
-		if err := u.flush(); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // responseColumns are the columns insertResponses writes, in its argument order.
 var responseColumns = []string{"uuid", "counter_id", "office_id", "province_id", "questionnaire_id", "channel",
 	"field", "submitted_at", "day", "answers"}
 
-// insertResponses inserts new responses through statements of many rows prepared once
-// for the transaction (GORM's CreateInBatches reflects on every row; this is the
-// import's hot path).
+// insertResponses inserts new responses through a rowWriter (GORM's CreateInBatches
+// reflects on every row; this is the import's hot path).
 func insertResponses(tx *gorm.DB, rows []Response) error {
-	const chunk = 100
-	pg := tx.Dialector.Name() == "postgres"
-	exec := func(batch []Response, n int) error {
-		stmt, err := tx.Statement.ConnPool.PrepareContext(tx.Statement.Context,
-			"INSERT INTO responses ("+strings.Join(responseColumns, ", ")+") VALUES "+valuesList(pg, n, len(responseColumns)))
-		if err != nil {
+	w := newRowWriter(tx, "INSERT INTO responses ("+strings.Join(responseColumns, ", ")+") VALUES %s", len(responseColumns))
+	defer w.close()
+	for _, r := range rows {
+		if err := w.add(nil, r.UUID, int64(r.CounterID), int64(r.OfficeID), int64(r.ProvinceID), int64(r.QuestionnaireID),
+			r.Channel, r.Field, r.SubmittedAt, int64(r.Day), r.Answers); err != nil {
 			return fmt.Errorf("store responses: %w", err)
 		}
-		defer stmt.Close()
-		args := make([]any, 0, n*len(responseColumns))
-		for start := 0; start < len(batch); start += n {
-			args = args[:0]
-			for _, r := range batch[start : start+n] {
-				args = append(args, r.UUID, int64(r.CounterID), int64(r.OfficeID), int64(r.ProvinceID), int64(r.QuestionnaireID),
-					r.Channel, r.Field, r.SubmittedAt, int64(r.Day), r.Answers)
-			}
-			if _, err := stmt.ExecContext(tx.Statement.Context, args...); err != nil {
-				return fmt.Errorf("store responses: %w", err)
-			}
-		}
-		return nil
 	}
-	full := len(rows) / chunk * chunk
-	if full > 0 {
-		if err := exec(rows[:full], chunk); err != nil {
-			return err
-		}
-	}
-	if rest := rows[full:]; len(rest) > 0 {
-		return exec(rest, len(rest))
+	if err := w.flush(); err != nil {
+		return fmt.Errorf("store responses: %w", err)
 	}
 	return nil
 }
@@ -147,6 +126,13 @@ func insertResponses(tx *gorm.DB, rows []Response) error {
 // valuesList is "(?,?),(?,?)" for rows rows of cols columns, or with $1, $2, … for
 // PostgreSQL, whose driver takes no ?.
 func valuesList(pg bool, rows, cols int) string {
+	return typedValuesList(pg, rows, make([]string, cols))
+}
+
+// typedValuesList is valuesList with a cast after each PostgreSQL placeholder (one per
+// column, "" for none), for VALUES lists whose column types PostgreSQL cannot infer.
+func typedValuesList(pg bool, rows int, casts []string) string {
+	cols := len(casts)
 	var b strings.Builder
 	for r := range rows {
 		if r > 0 {
@@ -160,6 +146,7 @@ func valuesList(pg bool, rows, cols int) string {
 			if pg {
 				b.WriteByte('$')
 				b.WriteString(strconv.Itoa(r*cols + c + 1))
+				b.WriteString(casts[c])
 			} else {
 				b.WriteByte('?')
 			}

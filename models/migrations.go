@@ -111,43 +111,36 @@ type v1Response struct {
 	CounterID       uint            `gorm:"not null;index:responses_counter_day"`
 	Counter         v1Counter       `gorm:"constraint:OnDelete:RESTRICT"`
 	OfficeID        uint            `gorm:"not null"`
-	ProvinceID      uint            `gorm:"not null;index:responses_province_day"`
+	ProvinceID      uint            `gorm:"not null"`
 	Province        v1Province      `gorm:"constraint:OnDelete:RESTRICT"`
 	QuestionnaireID uint            `gorm:"not null"`
 	Questionnaire   v1Questionnaire `gorm:"constraint:OnDelete:RESTRICT"`
 	Channel         string          `gorm:"not null"`
 	Field           string          `gorm:"not null;default:''"`
 	SubmittedAt     time.Time       `gorm:"not null"`
-	Day             int             `gorm:"not null;index:responses_counter_day;index:responses_province_day"`
+	Day             int             `gorm:"not null;index:responses_counter_day"`
 	Answers         string          `gorm:"not null"`
 }
 
-// v1Tallies creates the kept counts. Every row has the key (grain, period, province,
-// office, counter, questionnaire, field). Grain D: one Vietnam day (period YYYYMMDD) per
-// counter and procedure field; grain M: one month (YYYYMM) per counter, all fields
-// together (field "*"); grain F: one month per province and field (office and counter 0).
-// In SQLite they are WITHOUT ROWID tables: the key is the table, one B-tree, not two.
+// v1Tallies creates the kept counts, one row per key (grain, period, province, office,
+// counter, questionnaire, field). Grain D: one Vietnam day (period YYYYMMDD) per counter
+// and procedure field; grain M: one month (YYYYMM) per counter, all fields together
+// (field "*"); grain F: one month per province and field (office and counter 0). Beside
+// the number of responses and their score sums, a row holds its criterion and option
+// counts in one compact value (tallycodec.go). In SQLite it is a WITHOUT ROWID table:
+// the key is the table, one B-tree, not two.
 func v1Tallies(tx *gorm.DB) error {
-	key := "grain TEXT NOT NULL, period INTEGER NOT NULL, province_id BIGINT NOT NULL, office_id BIGINT NOT NULL, " +
-		"counter_id BIGINT NOT NULL, questionnaire_id BIGINT NOT NULL, field TEXT NOT NULL"
-	pk := "grain, period, province_id, office_id, counter_id, questionnaire_id, field"
-	tables := []struct{ name, columns, extraKey string }{
-		{"tallies", "responses BIGINT NOT NULL, sum_score DOUBLE PRECISION NOT NULL, sum_score2 DOUBLE PRECISION NOT NULL", ""},
-		{"criterion_tallies", "criterion TEXT NOT NULL, v1 BIGINT NOT NULL, v2 BIGINT NOT NULL, v3 BIGINT NOT NULL, " +
-			"v4 BIGINT NOT NULL, v5 BIGINT NOT NULL, pair_n BIGINT NOT NULL, sum_x DOUBLE PRECISION NOT NULL, " +
-			"sum_x2 DOUBLE PRECISION NOT NULL, sum_o DOUBLE PRECISION NOT NULL, sum_o2 DOUBLE PRECISION NOT NULL, " +
-			"sum_xo DOUBLE PRECISION NOT NULL", ", criterion"},
-		{"option_tallies", "question TEXT NOT NULL, value TEXT NOT NULL, n BIGINT NOT NULL", ", question, value"},
+	blob, suffix := "BLOB", " WITHOUT ROWID"
+	if tx.Dialector.Name() == "postgres" {
+		blob, suffix = "BYTEA", ""
 	}
-	suffix := ""
-	if tx.Dialector.Name() == "sqlite" {
-		suffix = " WITHOUT ROWID"
-	}
-	for _, t := range tables {
-		ddl := fmt.Sprintf("CREATE TABLE %s (%s, %s, PRIMARY KEY (%s%s))%s", t.name, key, t.columns, pk, t.extraKey, suffix)
-		if err := tx.Exec(ddl).Error; err != nil {
-			return fmt.Errorf("create %s: %w", t.name, err)
-		}
+	ddl := "CREATE TABLE tallies (grain TEXT NOT NULL, period INTEGER NOT NULL, province_id BIGINT NOT NULL, " +
+		"office_id BIGINT NOT NULL, counter_id BIGINT NOT NULL, questionnaire_id BIGINT NOT NULL, field TEXT NOT NULL, " +
+		"responses BIGINT NOT NULL, sum_score DOUBLE PRECISION NOT NULL, sum_score2 DOUBLE PRECISION NOT NULL, " +
+		"counts " + blob + " NOT NULL, " +
+		"PRIMARY KEY (grain, period, province_id, office_id, counter_id, questionnaire_id, field))" + suffix
+	if err := tx.Exec(ddl).Error; err != nil {
+		return fmt.Errorf("create tallies: %w", err)
 	}
 	return nil
 }

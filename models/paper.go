@@ -43,17 +43,33 @@ func (s *Store) ImportPaper(ctx context.Context, rows []survey.PaperRow, q *surv
 			return cmp.Or(cmp.Compare(days[a], days[b]), cmp.Compare(rows[a].CounterCode, rows[b].CounterCode),
 				cmp.Compare(rows[a].Submission.Field, rows[b].Submission.Field))
 		})
-		for start := 0; start < len(order); start += importPart {
-			part := order[start:min(start+importPart, len(order))]
-			batch := make([]NewResponse, len(part))
-			for j, i := range part {
-				r := &rows[i]
-				batch[j] = NewResponse{
-					UUID: r.UUID, Counter: counters[i], ProvinceID: r.Unit.ID, QuestionnaireID: questionnaireID,
-					Channel: r.Channel, SubmittedAt: r.SubmittedAt, Submission: r.Submission, Tally: q.Tally(r.Submission),
+		// The next part is prepared (counts, encoded answers) on the other core while
+		// this one is written.
+		parts := make(chan preparedBatch, 1)
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			defer close(parts)
+			for start := 0; start < len(order); start += importPart {
+				part := order[start:min(start+importPart, len(order))]
+				batch := make([]NewResponse, len(part))
+				for j, i := range part {
+					r := &rows[i]
+					batch[j] = NewResponse{
+						UUID: r.UUID, Counter: counters[i], ProvinceID: r.Unit.ID, QuestionnaireID: questionnaireID,
+						Channel: r.Channel, SubmittedAt: r.SubmittedAt, Submission: r.Submission, Tally: q.Tally(r.Submission),
+					}
+				}
+				select {
+				case parts <- prepareBatch(batch):
+				case <-stop:
+					return
 				}
 			}
-			outcomes, err := submitResponses(tx, batch)
+		}()
+		done := 0
+		for p := range parts {
+			outcomes, err := submitPrepared(tx, p)
 			if err != nil {
 				return err
 			}
@@ -64,12 +80,13 @@ func (s *Store) ImportPaper(ctx context.Context, rows []survey.PaperRow, q *surv
 				case Repeated:
 					res.Repeated++
 				case Conflict:
-					return &survey.PaperError{Row: rows[part[j]].Row, Msg: survey.Text{
+					return &survey.PaperError{Row: rows[order[done+j]].Row, Msg: survey.Text{
 						"vi": "một phiếu cùng mã định danh đã được lưu trước đó với câu trả lời khác.",
 						"en": "a response with the same identifier was stored before with other answers.",
 					}}
 				}
 			}
+			done += len(outcomes)
 			if err := tx.Statement.Context.Err(); err != nil {
 				return err
 			}

@@ -118,7 +118,7 @@ func TestImportPaper(t *testing.T) {
 		}
 
 		// The same file again stores nothing; so does the same content with a blank row.
-		before := countRows(t, s, "criterion_tallies")
+		before := countRows(t, s, "tallies")
 		res, err = importCSV(t, s, handFile+",,,,\n")
 		if err != nil {
 			t.Fatal(err)
@@ -130,7 +130,7 @@ func TestImportPaper(t *testing.T) {
 			t.Errorf("%d responses after importing twice", n)
 		}
 		again, _ := s.TalliesByProvince(ctx, survey.YearPeriod(2025), AllProvinces())
-		if again[hp.ID].Responses != 4 || countRows(t, s, "criterion_tallies") != before {
+		if again[hp.ID].Responses != 4 || countRows(t, s, "tallies") != before {
 			t.Errorf("the second import changed the counts")
 		}
 	})
@@ -139,7 +139,7 @@ func TestImportPaper(t *testing.T) {
 func TestImportPaperAllOrNothing(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		tables := []string{"responses", "tallies", "criterion_tallies", "option_tallies", "offices", "counters"}
+		tables := []string{"responses", "tallies", "offices", "counters"}
 		counts := func() map[string]int64 {
 			m := map[string]int64{}
 			for _, tb := range tables {

@@ -36,7 +36,7 @@ func TestMigrationsIdempotent(t *testing.T) {
 			t.Errorf("schema_migrations holds %v, want %v", versions, want)
 		}
 		for _, table := range []string{"provinces", "questionnaires", "offices", "counters", "responses",
-			"tallies", "criterion_tallies", "option_tallies"} {
+			"tallies"} {
 			if !again.db.Migrator().HasTable(table) {
 				t.Errorf("table %s missing", table)
 			}
@@ -218,11 +218,11 @@ func TestSubmitResponsesOutcomes(t *testing.T) {
 			t.Fatalf("counts after one response: %+v", before)
 		}
 		rows := map[string]int64{}
-		for _, table := range []string{"responses", "tallies", "criterion_tallies", "option_tallies"} {
+		for _, table := range []string{"responses", "tallies"} {
 			rows[table] = f.count(t, table)
 		}
-		// one row per grain (day, month, field-month) in each count table
-		if rows["tallies"] != 3 || rows["criterion_tallies"] != 6 || rows["option_tallies"] != 6 {
+		// one count row per grain (day, month, field-month)
+		if rows["tallies"] != 3 {
 			t.Errorf("count rows %v", rows)
 		}
 
@@ -270,8 +270,8 @@ func TestSubmitResponsesOutcomes(t *testing.T) {
 	})
 }
 
-// TestSubmitResponsesAtomic makes the last count upsert of the transaction fail with a
-// trigger, and checks that nothing of the response, nor of its earlier counts, remains.
+// TestSubmitResponsesAtomic makes the count write of the transaction fail with a trigger
+// on its monthly rows (written last, in key order), and checks that nothing of the response, nor of its earlier counts, remains.
 func TestSubmitResponsesAtomic(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *Store) {
 		f := newFixture(t, s)
@@ -279,17 +279,17 @@ func TestSubmitResponsesAtomic(t *testing.T) {
 		at := vn(2026, 5, 5, 10, 0)
 		f.submit(t, f.response("00000000-0000-4000-8000-0000000000a1", f.a1, at, "land", nil, "E1.1", 4))
 		rows := map[string]int64{}
-		for _, table := range []string{"responses", "tallies", "criterion_tallies", "option_tallies"} {
+		for _, table := range []string{"responses", "tallies"} {
 			rows[table] = f.count(t, table)
 		}
 		year := TallyQuery{Period: survey.YearPeriod(2026), Scope: AllProvinces(), GroupBy: ByCounter}
 		before := f.tallies(t, year)
 
-		failing := []string{"CREATE TRIGGER sipas_test_fail BEFORE INSERT ON option_tallies BEGIN SELECT RAISE(ABORT, 'injected failure'); END"}
+		failing := []string{"CREATE TRIGGER sipas_test_fail BEFORE INSERT ON tallies WHEN NEW.grain = 'M' BEGIN SELECT RAISE(ABORT, 'injected failure'); END"}
 		if s.IsPostgres() {
 			failing = []string{
-				"CREATE FUNCTION sipas_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$",
-				"CREATE TRIGGER sipas_test_fail BEFORE INSERT ON option_tallies FOR EACH ROW EXECUTE FUNCTION sipas_test_fail()",
+				"CREATE FUNCTION sipas_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.grain = 'M' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$",
+				"CREATE TRIGGER sipas_test_fail BEFORE INSERT ON tallies FOR EACH ROW EXECUTE FUNCTION sipas_test_fail()",
 			}
 		}
 		for _, stmt := range failing {
@@ -298,7 +298,7 @@ func TestSubmitResponsesAtomic(t *testing.T) {
 			}
 		}
 		// One response that adds to existing count rows, one new: the transaction writes
-		// responses, tallies and criterion_tallies before option_tallies fails.
+		// the responses before the count write fails.
 		batch := []NewResponse{
 			f.response("00000000-0000-4000-8000-0000000000a2", f.a1, at, "land", map[string]string{"P4": "m"}, "E1.1", 2),
 			f.response("00000000-0000-4000-8000-0000000000a3", f.b1, at.AddDate(0, 1, 0), "transport", nil, "E5.1", 5),
@@ -317,7 +317,7 @@ func TestSubmitResponsesAtomic(t *testing.T) {
 
 		drop := "DROP TRIGGER sipas_test_fail"
 		if s.IsPostgres() {
-			drop = "DROP TRIGGER sipas_test_fail ON option_tallies"
+			drop = "DROP TRIGGER sipas_test_fail ON tallies"
 		}
 		if err := s.db.Exec(drop).Error; err != nil {
 			t.Fatal(err)

@@ -2,10 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-	"maps"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -57,33 +55,64 @@ func (s *Store) SubmitResponses(ctx context.Context, batch []NewResponse) ([]Out
 // submitResponses is the body of SubmitResponses inside the caller's transaction tx, so
 // that an import can store its responses in the same transaction as its new counters.
 func submitResponses(tx *gorm.DB, batch []NewResponse) ([]Outcome, error) {
-	outcomes := make([]Outcome, len(batch))
-	known, err := existingResponses(tx, batch)
+	return submitPrepared(tx, prepareBatch(batch))
+}
+
+// preparedBatch is a batch with the work that needs no database done: the answers
+// encoded, their rows built and their counts added up as if every response were new.
+// An import prepares its next part on the other core while this one is written.
+type preparedBatch struct {
+	batch  []NewResponse
+	rows   []Response // rows[i] is batch[i]'s
+	counts tallySet
+}
+
+func prepareBatch(batch []NewResponse) preparedBatch {
+	p := preparedBatch{batch: batch, rows: make([]Response, len(batch)), counts: newTallySet()}
+	for i, r := range batch {
+		p.rows[i] = Response{
+			UUID: r.UUID, CounterID: r.Counter.ID, OfficeID: r.Counter.OfficeID, ProvinceID: r.ProvinceID,
+			QuestionnaireID: r.QuestionnaireID, Channel: r.Channel, Field: r.Submission.Field,
+			SubmittedAt: r.SubmittedAt.UTC(), Day: survey.DayKey(r.SubmittedAt), Answers: r.Submission.Encode(),
+		}
+		p.counts.add(r)
+	}
+	return p
+}
+
+// submitPrepared stores the new responses of a prepared batch with their counts. When a
+// response turns out to be a repeat or a conflict, the counts are added up again from
+// the new ones only.
+func submitPrepared(tx *gorm.DB, p preparedBatch) ([]Outcome, error) {
+	outcomes := make([]Outcome, len(p.batch))
+	known, err := existingResponses(tx, p.batch)
 	if err != nil {
 		return nil, err
 	}
-	var rows []Response
-	counts := newTallySet()
-	for i, r := range batch {
-		answers := r.Submission.Encode()
-		if prev, ok := known[r.UUID]; ok {
+	rows := p.rows[:0:0]
+	for i, row := range p.rows {
+		if prev, ok := known[row.UUID]; ok {
 			outcomes[i] = Conflict
-			if prev.CounterID == r.Counter.ID && prev.Answers == answers {
+			if prev.CounterID == row.CounterID && prev.Answers == row.Answers {
 				outcomes[i] = Repeated
 			}
 			continue
 		}
-		known[r.UUID] = Response{CounterID: r.Counter.ID, Answers: answers}
+		known[row.UUID] = row
 		outcomes[i] = Stored
-		rows = append(rows, Response{
-			UUID: r.UUID, CounterID: r.Counter.ID, OfficeID: r.Counter.OfficeID, ProvinceID: r.ProvinceID,
-			QuestionnaireID: r.QuestionnaireID, Channel: r.Channel, Field: r.Submission.Field,
-			SubmittedAt: r.SubmittedAt.UTC(), Day: survey.DayKey(r.SubmittedAt), Answers: answers,
-		})
-		counts.add(r)
+		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
 		return outcomes, nil
+	}
+	counts := p.counts
+	if len(rows) < len(p.rows) {
+		counts = newTallySet()
+		for i, o := range outcomes {
+			if o == Stored {
+				counts.add(p.batch[i])
+			}
+		}
 	}
 	if err := insertResponses(tx, rows); err != nil {
 		return nil, err
@@ -179,92 +208,119 @@ func (ts tallySet) add(r NewResponse) {
 
 var keyColumns = []string{"grain", "period", "province_id", "office_id", "counter_id", "questionnaire_id", "field"}
 
-// save upserts every count row of the set, in key order (see sortedKeys).
-func (ts tallySet) save(tx *gorm.DB) error {
-	w := newTallyWriter(tx)
-	for _, k := range ts.sortedKeys() {
-		t := ts[k].t
-		key := k.values()
-		if err := w.tallies.add(append(w.tallies.row(key), t.Responses, t.SumScore, t.SumScore2)); err != nil {
-			return err
-		}
-		for _, code := range slices.Sorted(maps.Keys(t.Criteria)) {
-			c := t.Criteria[code]
-			if err := w.criteria.add(append(w.criteria.row(key), code, c.Values[0], c.Values[1], c.Values[2], c.Values[3], c.Values[4],
-				c.PairN, c.SumX, c.SumX2, c.SumO, c.SumO2, c.SumXO)); err != nil {
-				return err
-			}
-		}
-		for _, question := range slices.Sorted(maps.Keys(t.Options)) {
-			m := t.Options[question]
-			for _, value := range slices.Sorted(maps.Keys(m)) {
-				if err := w.options.add(append(w.options.row(key), question, value, m[value])); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return w.flush()
-}
+// keyCasts are the key columns' types, which PostgreSQL cannot infer inside VALUES.
+var keyCasts = []string{"::text", "::integer", "::bigint", "::bigint", "::bigint", "::bigint", "::text"}
 
-// upsertAdd inserts rows (key columns, extra key columns, then the summed columns) and,
-// where the key exists, adds the new values to the kept ones. The statement is the same
-// in SQLite and PostgreSQL but for its placeholders: it goes to the driver, not through
-// GORM, so PostgreSQL needs $1, $2, … where SQLite takes ?.
-func upsertAdd(tx *gorm.DB, table string, extraKeys, sums []string, rows [][]any) error {
-	keys := append(append([]string{}, keyColumns...), extraKeys...)
-	cols := append(append([]string{}, keys...), sums...)
-	set := make([]string, len(sums))
-	for i, c := range sums {
-		set[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, table, c, c)
-	}
-	pg := tx.Dialector.Name() == "postgres"
-	statement := func(rows int) string {
-		values := make([]string, rows)
-		marks := make([]string, len(cols))
-		for r := range values {
-			for c := range marks {
-				marks[c] = "?"
-				if pg {
-					marks[c] = "$" + strconv.Itoa(r*len(cols)+c+1)
-				}
-			}
-			values[r] = "(" + strings.Join(marks, ",") + ")"
-		}
-		return fmt.Sprintf("INSERT INTO %s (%s) VALUES %s ON CONFLICT (%s) DO UPDATE SET %s",
-			table, strings.Join(cols, ", "), strings.Join(values, ","),
-			strings.Join(keys, ", "), strings.Join(set, ", "))
-	}
-	// Full chunks share one statement prepared for this transaction, the rest go one row
-	// at a time through another: preparing a statement of many rows costs more than
-	// running it, and GORM's statement cache would prepare it again in every transaction.
-	const chunk = 100
-	full := len(rows) / chunk * chunk
-	exec := func(n int, batch [][]any) error {
-		stmt, err := tx.Statement.ConnPool.PrepareContext(tx.Statement.Context, statement(n))
-		if err != nil {
-			return fmt.Errorf("update %s: %w", table, err)
-		}
-		defer stmt.Close()
-		args := make([]any, 0, n*len(cols))
-		for start := 0; start < len(batch); start += n {
-			args = args[:0]
-			for _, r := range batch[start : start+n] {
-				args = append(args, r...)
-			}
-			if _, err := stmt.ExecContext(tx.Statement.Context, args...); err != nil {
-				return fmt.Errorf("update %s: %w", table, err)
-			}
-		}
-		return nil
-	}
-	if full > 0 {
-		if err := exec(chunk, rows[:full]); err != nil {
-			return err
+// tallyColumns are the columns of a count row, key first, in the order writes bind them.
+var tallyColumns = append(append([]string{}, keyColumns...), "responses", "sum_score", "sum_score2", "counts")
+
+// save merges the set into the kept counts: it reads the rows the set touches, adds the
+// set's counts to them and writes them back, in key order (see sortedKeys). The caller's
+// transaction holds the write lock throughout (SQLite's immediate transactions; on
+// PostgreSQL a table lock that only other writers of counts wait for), so no concurrent
+// writer can slip in between the read and the write.
+func (ts tallySet) save(tx *gorm.DB) error {
+	if tx.Dialector.Name() == "postgres" {
+		if err := tx.Exec("LOCK TABLE tallies IN SHARE ROW EXCLUSIVE MODE").Error; err != nil {
+			return fmt.Errorf("lock counts: %w", err)
 		}
 	}
-	if full < len(rows) {
-		return exec(1, rows[full:])
+	keys := ts.sortedKeys()
+	if err := ts.addStored(tx, keys); err != nil {
+		return err
+	}
+	w := newRowWriter(tx, "INSERT INTO tallies ("+strings.Join(tallyColumns, ", ")+") VALUES %s ON CONFLICT ("+
+		strings.Join(keyColumns, ", ")+") DO UPDATE SET responses = excluded.responses, sum_score = excluded.sum_score, "+
+		"sum_score2 = excluded.sum_score2, counts = excluded.counts", len(tallyColumns))
+	defer w.close()
+	for _, k := range keys {
+		t := ts[k].t
+		if err := w.add(k.values(), t.Responses, t.SumScore, t.SumScore2, encodeCounts(t)); err != nil {
+			return fmt.Errorf("write counts: %w", err)
+		}
+	}
+	if err := w.flush(); err != nil {
+		return fmt.Errorf("write counts: %w", err)
 	}
 	return nil
+}
+
+// addStored adds the counts already kept under the set's keys to the set.
+func (ts tallySet) addStored(tx *gorm.DB, keys []tallyKey) error {
+	const chunk = 100
+	pg := tx.Dialector.Name() == "postgres"
+	// A join with the keys as a VALUES list lets both databases look each key up in the
+	// primary key; a row-value IN over the same list makes SQLite scan the table.
+	cols := make([]string, len(tallyColumns))
+	on := make([]string, len(keyColumns))
+	for i, c := range tallyColumns {
+		cols[i] = "t." + c
+	}
+	for i, c := range keyColumns {
+		on[i] = "t." + c + " = k." + c
+	}
+	query := func(n int) string {
+		return "WITH k (" + strings.Join(keyColumns, ", ") + ") AS (VALUES " + typedValuesList(pg, n, keyCasts) + ") " +
+			"SELECT " + strings.Join(cols, ", ") + " FROM k JOIN tallies t ON " + strings.Join(on, " AND ")
+	}
+	var stmt *sql.Stmt
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	args := make([]any, 0, chunk*len(keyColumns))
+	for start := 0; start < len(keys); start += chunk {
+		part := keys[start:min(start+chunk, len(keys))]
+		if stmt == nil || len(part) < chunk {
+			if stmt != nil {
+				stmt.Close()
+			}
+			var err error
+			if stmt, err = tx.Statement.ConnPool.PrepareContext(tx.Statement.Context, query(len(part))); err != nil {
+				return fmt.Errorf("read counts: %w", err)
+			}
+		}
+		args = args[:0]
+		for _, k := range part {
+			args = append(args, k.values()...)
+		}
+		if err := ts.scanStored(stmt, args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (ts tallySet) scanStored(stmt *sql.Stmt, args []any) error {
+	rows, err := stmt.Query(args...)
+	if err != nil {
+		return fmt.Errorf("read counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k      tallyKey
+			stored = survey.NewTally()
+			counts []byte
+			period int64
+		)
+		var province, office, counter, questionnaire int64
+		if err := rows.Scan(&k.Grain, &period, &province, &office, &counter, &questionnaire, &k.Field,
+			&stored.Responses, &stored.SumScore, &stored.SumScore2, &counts); err != nil {
+			return fmt.Errorf("read counts: %w", err)
+		}
+		k.Period, k.ProvinceID, k.OfficeID, k.CounterID, k.QuestionnaireID =
+			int(period), uint(province), uint(office), uint(counter), uint(questionnaire)
+		if err := addCounts(stored, counts, true); err != nil {
+			return err
+		}
+		e, ok := ts[k]
+		if !ok {
+			return fmt.Errorf("read counts: unexpected row %+v", k)
+		}
+		stored.Add(e.t) // stored is a fresh tally: the set's own ones stay untouched
+		ts[k] = tallyEntry{t: stored, own: true}
+	}
+	return rows.Err()
 }

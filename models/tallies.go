@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"gorm.io/gorm"
 
@@ -42,8 +41,7 @@ type TallyQuery struct {
 	Field     string // "": every procedure field
 	GroupBy   Grouping
 	// Lean reads only what indices and their intervals need — responses, score sums and
-	// answer counts — and leaves out the importance sums and the option counts, which
-	// makes a national table about twice as quick to add up.
+	// answer counts — and leaves out the option counts.
 	Lean bool
 }
 
@@ -128,82 +126,47 @@ func (q TallyQuery) where(db *gorm.DB, grain string, from, to int) *gorm.DB {
 	return db
 }
 
-type tallySums struct {
+// tallyRow is one row of kept counts as read, with its group value.
+type tallyRow struct {
 	G         string
 	Responses int64
 	SumScore  float64
 	SumScore2 float64
+	Counts    []byte
 }
 
-type criterionSums struct {
-	G                               string
-	Criterion                       string
-	V1, V2, V3, V4, V5, PairN       int64
-	SumX, SumX2, SumO, SumO2, SumXO float64
-}
-
-type optionSums struct {
-	G, Question, Value string
-	N                  int64
-}
-
+// read adds the rows of one grain and period range to out, by group. Rows are added up
+// here, not in SQL, as their answer counts are packed (tallycodec.go); a whole year of a
+// national table is a few hundred monthly rows.
 func (q TallyQuery) read(db *gorm.DB, out map[string]*survey.Tally, grain string, from, to int) error {
 	g, err := q.groupExpr(grain)
 	if err != nil {
 		return err
 	}
-	get := func(key string) *survey.Tally {
-		t := out[key]
-		if t == nil {
-			t = survey.NewTally()
-			out[key] = t
-		}
-		return t
-	}
-	var ts []tallySums
-	if err := q.where(db.Table("tallies"), grain, from, to).
-		Select(g + " AS g, SUM(responses) AS responses, SUM(sum_score) AS sum_score, SUM(sum_score2) AS sum_score2").
-		Group("g").Scan(&ts).Error; err != nil {
+	rows, err := q.where(db.Table("tallies"), grain, from, to).
+		Select(g + " AS g, responses, sum_score, sum_score2, counts").Rows()
+	if err != nil {
 		return fmt.Errorf("read counts: %w", err)
 	}
-	for _, r := range ts {
-		t := get(r.G)
+	defer rows.Close()
+	var r tallyRow
+	for rows.Next() {
+		if err := rows.Scan(&r.G, &r.Responses, &r.SumScore, &r.SumScore2, &r.Counts); err != nil {
+			return fmt.Errorf("read counts: %w", err)
+		}
+		t := out[r.G]
+		if t == nil {
+			t = survey.NewTally()
+			out[r.G] = t
+		}
 		t.Responses += r.Responses
 		t.SumScore += r.SumScore
 		t.SumScore2 += r.SumScore2
+		if err := addCounts(t, r.Counts, !q.Lean); err != nil {
+			return err
+		}
 	}
-	var cs []criterionSums
-	sums := []string{"v1", "v2", "v3", "v4", "v5", "pair_n", "sum_x", "sum_x2", "sum_o", "sum_o2", "sum_xo"}
-	if q.Lean {
-		sums = sums[:5]
-	}
-	for i, c := range sums {
-		sums[i] = fmt.Sprintf("SUM(%s) AS %s", c, c)
-	}
-	if err := q.where(db.Table("criterion_tallies"), grain, from, to).
-		Select(g + " AS g, criterion, " + strings.Join(sums, ", ")).
-		Group("g, criterion").Scan(&cs).Error; err != nil {
-		return fmt.Errorf("read criterion counts: %w", err)
-	}
-	for _, r := range cs {
-		get(r.G).Criterion(r.Criterion).Add(&survey.CriterionTally{
-			Values: [survey.MaxScale]int64{r.V1, r.V2, r.V3, r.V4, r.V5}, PairN: r.PairN,
-			SumX: r.SumX, SumX2: r.SumX2, SumO: r.SumO, SumO2: r.SumO2, SumXO: r.SumXO,
-		})
-	}
-	if q.Lean {
-		return nil
-	}
-	var os []optionSums
-	if err := q.where(db.Table("option_tallies"), grain, from, to).
-		Select(g + " AS g, question, value, SUM(n) AS n").
-		Group("g, question, value").Scan(&os).Error; err != nil {
-		return fmt.Errorf("read option counts: %w", err)
-	}
-	for _, r := range os {
-		get(r.G).AddOption(r.Question, r.Value, r.N)
-	}
-	return nil
+	return rows.Err()
 }
 
 // TalliesByProvince adds up a period's counts per stored provincial unit (by Unit ID),

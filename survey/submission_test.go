@@ -1,7 +1,9 @@
 package survey
 
 import (
+	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -539,4 +541,29 @@ func FuzzValidate(f *testing.F) {
 			t.Fatalf("encode round trip: %v %q", err, s.Encode())
 		}
 	})
+}
+
+// Encode is written by hand for speed; it must stay encoding/json's output exactly, as
+// stored answers are compared with it.
+func TestEncodeIsJSON(t *testing.T) {
+	q := Official()
+	r := rand.New(rand.NewPCG(3, 4))
+	profile := q.NewSynthetic(r)
+	subs := []Submission{
+		{Criteria: map[string]int{}},
+		{Criteria: nil},
+		{Field: "land", Criteria: map[string]int{"E1.1": 5}, Answers: map[string]string{"P1": "a<b>&\"c\\\n", "P2": "Không", "P3": ""}},
+	}
+	for range 200 {
+		subs = append(subs, q.Synthesize(r, profile, 0))
+	}
+	for _, s := range subs {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Encode(); got != string(want) {
+			t.Fatalf("Encode\n got %s\nwant %s", got, want)
+		}
+	}
 }
