@@ -3,11 +3,14 @@
 package handlers
 
 import (
+	"crypto/rand"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
 	"time"
 
+	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"golang.org/x/time/rate"
@@ -27,6 +30,9 @@ type Config struct {
 	Questionnaire string
 	// KioskResetSeconds and ThanksSeconds time the kiosk's return to a fresh form.
 	KioskResetSeconds, ThanksSeconds int
+	// SessionKey signs and encrypts session cookies (64 bytes); empty: a random key, so
+	// that sessions end when the server restarts.
+	SessionKey []byte
 }
 
 // DefaultConfig is the configuration when nothing is set.
@@ -38,6 +44,7 @@ func DefaultConfig() Config {
 type App struct {
 	store     *models.Store
 	submitter *models.Submitter
+	sessions  sessions.Store
 	views     *views.Renderer
 	static    fs.FS
 	cfg       Config
@@ -54,7 +61,18 @@ func New(store *models.Store, static fs.FS, cfg Config, now func() time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	return &App{store: store, submitter: store.NewSubmitter(256), views: r, static: static, cfg: cfg, now: now}, nil
+	key := cfg.SessionKey
+	if len(key) == 0 {
+		key = make([]byte, 64)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+	}
+	if len(key) != 64 {
+		return nil, fmt.Errorf("the session key must be 64 bytes, not %d", len(key))
+	}
+	return &App{store: store, submitter: store.NewSubmitter(256), sessions: newSessionStore(key),
+		views: r, static: static, cfg: cfg, now: now}, nil
 }
 
 // Close finishes writing the kiosk submissions in flight; call it after the server stopped.

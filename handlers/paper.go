@@ -70,10 +70,22 @@ func paperHeader(q *survey.Questionnaire) []string {
 	return append(h, q.QuestionCodes()...)
 }
 
+// importDone is what an import did, carried to the page after the redirect.
+type importDone struct {
+	FileName string
+	Rows     int
+	Result   models.ImportResult
+}
+
+// importForm shows the upload form, and after an import what it did.
 func (a *App) importForm(c echo.Context) error {
 	page, err := a.importPage(c)
 	if err != nil {
 		return err
+	}
+	var done importDone
+	if a.takeFlash(c, &done) {
+		page.FileName, page.Rows, page.Result = done.FileName, done.Rows, &done.Result
 	}
 	return c.Render(http.StatusOK, "import", page)
 }
@@ -104,9 +116,9 @@ func (a *App) importTemplate(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
-// importUpload stores an uploaded file of paper questionnaires, all of it or nothing,
-// and shows what happened. The result is shown, not redirected to: posting the same
-// file again stores nothing twice.
+// importUpload stores an uploaded file of paper questionnaires, all of it or nothing. A
+// refused file is shown again with its problems; an imported one redirects to the form,
+// which shows what was stored (so that reloading the page does not post the file again).
 func (a *App) importUpload(c echo.Context) error {
 	page, err := a.importPage(c)
 	if err != nil {
@@ -144,8 +156,10 @@ func (a *App) importUpload(c echo.Context) error {
 	if err != nil {
 		return a.rejectImport(c, page, err)
 	}
-	page.Result, page.Rows = &res, len(rows)
-	return c.Render(http.StatusOK, "import", page)
+	if err := a.setFlash(c, importDone{FileName: fh.Filename, Rows: len(rows), Result: res}); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/import?lang="+page.Lang)
 }
 
 // rejectImport shows the form again with the problems of the file (400); an error that

@@ -20,7 +20,8 @@ const paperCSV = "province,office,counter,channel,submitted_at,E1.1,E1.2,E2.1,fi
 	"31,ubnd-hb,hb-1,paper,2025-08-02,4,,5,\n" +
 	"31,ubnd-hb,hb-1,paper,2025-08-20,1,2,,civil-status\n"
 
-// upload posts a file to /admin/import as a browser's form does.
+// upload posts a file to /admin/import as a browser's form does, and follows a redirect
+// with the session cookie it was given.
 func (ta *testApp) upload(name string, content []byte, fields map[string]string) *httptest.ResponseRecorder {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
@@ -36,6 +37,15 @@ func (ta *testApp) upload(name string, content []byte, fields map[string]string)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	rec := httptest.NewRecorder()
 	ta.handler.ServeHTTP(rec, req)
+	if rec.Code != http.StatusSeeOther {
+		return rec
+	}
+	next := httptest.NewRequest("GET", rec.Header().Get("Location"), nil)
+	for _, c := range rec.Result().Cookies() {
+		next.AddCookie(c)
+	}
+	rec = httptest.NewRecorder()
+	ta.handler.ServeHTTP(rec, next)
 	return rec
 }
 
@@ -219,5 +229,39 @@ func TestExports(t *testing.T) {
 		if rec := ta.do("GET", target, nil, nil); rec.Code != 400 {
 			t.Errorf("%s: %d", target, rec.Code)
 		}
+	}
+}
+
+// The result of an import is shown once, after the redirect; a reload shows the form.
+func TestImportResultShownOnce(t *testing.T) {
+	ta := newTestApp(t, DefaultConfig())
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	fw, _ := w.CreateFormFile("file", "once.csv")
+	fw.Write([]byte(paperCSV))
+	w.Close()
+	req := httptest.NewRequest("POST", "/admin/import", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	rec := httptest.NewRecorder()
+	ta.handler.ServeHTTP(rec, req)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("upload: %d, want 303", rec.Code)
+	}
+	cookies := rec.Result().Cookies()
+	get := func(cookies []*http.Cookie) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", "/admin/import?lang=en", nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		ta.handler.ServeHTTP(rec, req)
+		return rec
+	}
+	first := get(cookies)
+	if !strings.Contains(first.Body.String(), "once.csv was imported") {
+		t.Fatalf("the result is not shown after the redirect:\n%s", first.Body)
+	}
+	if again := get(first.Result().Cookies()); strings.Contains(again.Body.String(), "was imported") {
+		t.Error("the result is shown again on reload")
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,8 +23,16 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	fs.IntVar(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "kiosk submissions a minute per client address, 0 for no limit (env SIPAS_RATE_LIMIT)")
 	fs.IntVar(&cfg.MinSample, "min-sample", cfg.MinSample, "responses below which an index is shown greyed (env SIPAS_MIN_SAMPLE)")
 	fs.IntVar(&cfg.KioskResetSeconds, "kiosk-reset", cfg.KioskResetSeconds, "seconds of inactivity before a kiosk returns to a fresh form (env SIPAS_KIOSK_RESET)")
+	sessionKey := fs.String("session-key", "", "128 hex digits that sign and encrypt session cookies; empty: a new random key at each start (env SIPAS_SESSION_KEY)")
 	if err := parseFlags(fs, env, args); err != nil {
 		return err
+	}
+	if *sessionKey != "" {
+		key, err := hex.DecodeString(*sessionKey)
+		if err != nil || len(key) != 64 {
+			return fmt.Errorf("-session-key must be 128 hex digits (64 bytes)")
+		}
+		cfg.SessionKey = key
 	}
 	store, err := openStore(ctx, *dsn, env.stdout)
 	if err != nil {
