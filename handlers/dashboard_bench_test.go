@@ -48,7 +48,7 @@ func benchResponses(b *testing.B) int {
 // first time.
 func benchDB(b *testing.B, n int) string {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("sipas-bench-%d.db", n))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("sipas-bench-%d-schema%d.db", n, models.SchemaVersion()))
 	ctx := context.Background()
 	if store, err := models.Open(path); err == nil {
 		got, err := store.CountResponses(ctx)

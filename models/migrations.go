@@ -31,6 +31,13 @@ func migrations() []migration {
 	}
 }
 
+// SchemaVersion is the version of the newest migration: what a database file made by this
+// build looks like (benchmarks name their cached files after it).
+func SchemaVersion() int {
+	m := migrations()
+	return m[len(m)-1].version
+}
+
 // migrate applies every migration not yet recorded; running it twice changes nothing.
 func (s *Store) migrate() error {
 	if err := s.db.AutoMigrate(&schemaMigration{}); err != nil { // the one table that records the others
