@@ -34,19 +34,14 @@ type kioskContext struct {
 }
 
 func (a *App) loadKiosk(c echo.Context) (kioskContext, error) {
-	ctx := c.Request().Context()
-	counter, office, err := a.store.CounterWithOffice(ctx, c.Param("counter"))
+	k, err := a.store.KioskByCounter(c.Request().Context(), c.Param("counter"), a.cfg.Questionnaire)
 	if errors.Is(err, models.ErrNotFound) {
 		return kioskContext{}, a.fail(c, http.StatusNotFound, a.t(c, "error.counter_not_found", c.Param("counter")))
 	}
 	if err != nil {
 		return kioskContext{}, err
 	}
-	row, q, err := a.store.PublishedQuestionnaire(ctx, a.cfg.Questionnaire)
-	if err != nil {
-		return kioskContext{}, err
-	}
-	return kioskContext{counter: counter, office: office, questionnaire: row, q: q}, nil
+	return kioskContext{counter: k.Counter, office: k.Office, questionnaire: k.Questionnaire, q: k.Q}, nil
 }
 
 func (a *App) kioskPage(c echo.Context, k kioskContext, responseID string, selected map[string]string) kioskPage {

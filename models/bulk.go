@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"gorm.io/gorm"
 )
 
 // Writing many rows: what makes a large batch (an import, the demo) fast without a
@@ -36,19 +34,19 @@ func (ts tallySet) sortedKeys() []tallyKey {
 // transaction (preparing costs more than running it; GORM's statement cache would
 // prepare again in every transaction), and the last few rows one by one.
 type rowWriter struct {
-	tx   *gorm.DB
+	tx   writeTx
 	sql  string // with %s where the VALUES list goes
 	cols int
-	full *sql.Stmt // the statement of writerChunk rows, once prepared
+	full *sql.Stmt // the statement of writerChunk rows, once borrowed
+	one  *sql.Stmt // the statement of one row, once borrowed
 	args []any
 	rows int
-	pg   bool
 }
 
 const writerChunk = 100
 
-func newRowWriter(tx *gorm.DB, sqlFormat string, cols int) *rowWriter {
-	return &rowWriter{tx: tx, sql: sqlFormat, cols: cols, pg: tx.Dialector.Name() == "postgres"}
+func newRowWriter(tx writeTx, sqlFormat string, cols int) *rowWriter {
+	return &rowWriter{tx: tx, sql: sqlFormat, cols: cols}
 }
 
 // add queues one row (its values, flattened: key values first) and writes a full chunk.
@@ -59,46 +57,48 @@ func (w *rowWriter) add(key []any, values ...any) error {
 		return nil
 	}
 	if w.full == nil {
-		stmt, err := w.prepare(writerChunk)
+		stmt, err := w.tx.stmt(fmt.Sprintf(w.sql, valuesList(w.tx.postgres(), writerChunk, w.cols)))
 		if err != nil {
 			return err
 		}
 		w.full = stmt
 	}
-	return w.exec(w.full)
+	_, err := w.full.ExecContext(w.tx.Statement.Context, w.args...)
+	w.reset()
+	return err
 }
 
-// flush writes the queued rows.
+// flush writes the queued rows, one by one: statements of few fixed sizes stay prepared.
 func (w *rowWriter) flush() error {
 	if w.rows == 0 {
 		return nil
 	}
-	stmt, err := w.prepare(w.rows)
-	if err != nil {
-		return err
+	if w.one == nil {
+		stmt, err := w.tx.stmt(fmt.Sprintf(w.sql, valuesList(w.tx.postgres(), 1, w.cols)))
+		if err != nil {
+			return err
+		}
+		w.one = stmt
 	}
-	defer stmt.Close()
-	return w.exec(stmt)
+	defer w.reset()
+	for start := 0; start < len(w.args); start += w.cols {
+		if _, err := w.one.ExecContext(w.tx.Statement.Context, w.args[start:start+w.cols]...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func (w *rowWriter) prepare(rows int) (*sql.Stmt, error) {
-	stmt, err := w.tx.Statement.ConnPool.PrepareContext(w.tx.Statement.Context, fmt.Sprintf(w.sql, valuesList(w.pg, rows, w.cols)))
-	if err != nil {
-		return nil, err
-	}
-	return stmt, nil
-}
-
-func (w *rowWriter) exec(stmt *sql.Stmt) error {
-	_, err := stmt.ExecContext(w.tx.Statement.Context, w.args...)
+func (w *rowWriter) reset() {
 	clear(w.args) // let the encoded counts go
 	w.args, w.rows = w.args[:0], 0
-	return err
 }
 
 func (w *rowWriter) close() {
-	if w.full != nil {
-		w.full.Close()
+	for _, s := range []*sql.Stmt{w.full, w.one} {
+		if s != nil {
+			s.Close()
+		}
 	}
 }
 
@@ -106,10 +106,13 @@ func (w *rowWriter) close() {
 var responseColumns = []string{"uuid", "counter_id", "office_id", "province_id", "questionnaire_id", "channel",
 	"field", "submitted_at", "day", "answers"}
 
+// insertResponsesSQL inserts responses (a VALUES list in place of %s).
+var insertResponsesSQL = "INSERT INTO responses (" + strings.Join(responseColumns, ", ") + ") VALUES %s"
+
 // insertResponses inserts new responses through a rowWriter (GORM's CreateInBatches
 // reflects on every row; this is the import's hot path).
-func insertResponses(tx *gorm.DB, rows []Response) error {
-	w := newRowWriter(tx, "INSERT INTO responses ("+strings.Join(responseColumns, ", ")+") VALUES %s", len(responseColumns))
+func insertResponses(tx writeTx, rows []Response) error {
+	w := newRowWriter(tx, insertResponsesSQL, len(responseColumns))
 	defer w.close()
 	for _, r := range rows {
 		if err := w.add(nil, r.UUID, int64(r.CounterID), int64(r.OfficeID), int64(r.ProvinceID), int64(r.QuestionnaireID),

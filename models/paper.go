@@ -69,7 +69,7 @@ func (s *Store) ImportPaper(ctx context.Context, rows []survey.PaperRow, q *surv
 		}()
 		done := 0
 		for p := range parts {
-			outcomes, err := submitPrepared(tx, p)
+			outcomes, err := submitPrepared(writeTx{tx, &s.stmts}, p)
 			if err != nil {
 				return err
 			}

@@ -80,14 +80,22 @@ func (p Province) Unit() survey.Unit {
 }
 
 // PublishedQuestionnaire returns the newest published version of the questionnaire code.
+// It is asked on every kiosk request: the definition is read only for a version not yet
+// parsed (published versions never change).
 func (s *Store) PublishedQuestionnaire(ctx context.Context, code string) (Questionnaire, *survey.Questionnaire, error) {
 	var row Questionnaire
-	err := s.db.WithContext(ctx).Where("code = ? AND status = ?", code, StatusPublished).
-		Order("version DESC").Take(&row).Error
+	err := s.db.WithContext(ctx).Select("id, code, version, status, created_at, published_at").
+		Where("code = ? AND status = ?", code, StatusPublished).Order("version DESC").Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, nil, ErrNotFound
 	}
 	if err != nil {
+		return row, nil, err
+	}
+	if q, ok := s.parsed.Load(row.ID); ok {
+		return row, q.(*survey.Questionnaire), nil
+	}
+	if err := s.db.WithContext(ctx).Take(&row, row.ID).Error; err != nil {
 		return row, nil, err
 	}
 	q, err := s.parsedQuestionnaire(row)

@@ -30,6 +30,7 @@ type Store struct {
 	parsed   sync.Map // questionnaire ID → *survey.Questionnaire; versions are immutable
 
 	tallyCache tallyCache // sums of closed months and days, see tallycache.go
+	stmts      stmtCache  // the write path's prepared statements, see stmts.go
 }
 
 // Open connects to dsn: a postgres:// URL selects PostgreSQL, anything else is the path of
@@ -66,6 +67,12 @@ func Open(dsn string) (*Store, error) {
 	if err := s.migrate(); err != nil {
 		sqlDB.Close()
 		return nil, err
+	}
+	if !pg {
+		if err := s.stmts.prepare(context.Background(), sqlDB); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -104,6 +111,7 @@ func Redact(dsn string) string {
 
 // Close releases the database.
 func (s *Store) Close() error {
+	s.stmts.close()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

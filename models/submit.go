@@ -43,7 +43,7 @@ func (s *Store) SubmitResponses(ctx context.Context, batch []NewResponse) ([]Out
 	var outcomes []Outcome
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		outcomes, err = submitResponses(tx, batch)
+		outcomes, err = submitResponses(writeTx{tx, &s.stmts}, batch)
 		return err
 	})
 	if err != nil {
@@ -54,7 +54,7 @@ func (s *Store) SubmitResponses(ctx context.Context, batch []NewResponse) ([]Out
 
 // submitResponses is the body of SubmitResponses inside the caller's transaction tx, so
 // that an import can store its responses in the same transaction as its new counters.
-func submitResponses(tx *gorm.DB, batch []NewResponse) ([]Outcome, error) {
+func submitResponses(tx writeTx, batch []NewResponse) ([]Outcome, error) {
 	return submitPrepared(tx, prepareBatch(batch))
 }
 
@@ -83,9 +83,9 @@ func prepareBatch(batch []NewResponse) preparedBatch {
 // submitPrepared stores the new responses of a prepared batch with their counts. When a
 // response turns out to be a repeat or a conflict, the counts are added up again from
 // the new ones only.
-func submitPrepared(tx *gorm.DB, p preparedBatch) ([]Outcome, error) {
+func submitPrepared(tx writeTx, p preparedBatch) ([]Outcome, error) {
 	outcomes := make([]Outcome, len(p.batch))
-	known, err := existingResponses(tx, p.batch)
+	known, err := existingResponses(tx.DB, p.batch)
 	if err != nil {
 		return nil, err
 	}
@@ -219,8 +219,8 @@ var tallyColumns = append(append([]string{}, keyColumns...), "responses", "sum_s
 // transaction holds the write lock throughout (SQLite's immediate transactions; on
 // PostgreSQL a table lock that only other writers of counts wait for), so no concurrent
 // writer can slip in between the read and the write.
-func (ts tallySet) save(tx *gorm.DB) error {
-	if tx.Dialector.Name() == "postgres" {
+func (ts tallySet) save(tx writeTx) error {
+	if tx.postgres() {
 		if err := tx.Exec("LOCK TABLE tallies IN SHARE ROW EXCLUSIVE MODE").Error; err != nil {
 			return fmt.Errorf("lock counts: %w", err)
 		}
@@ -229,9 +229,7 @@ func (ts tallySet) save(tx *gorm.DB) error {
 	if err := ts.addStored(tx, keys); err != nil {
 		return err
 	}
-	w := newRowWriter(tx, "INSERT INTO tallies ("+strings.Join(tallyColumns, ", ")+") VALUES %s ON CONFLICT ("+
-		strings.Join(keyColumns, ", ")+") DO UPDATE SET responses = excluded.responses, sum_score = excluded.sum_score, "+
-		"sum_score2 = excluded.sum_score2, counts = excluded.counts", len(tallyColumns))
+	w := newRowWriter(tx, upsertTalliesSQL, len(tallyColumns))
 	defer w.close()
 	for _, k := range keys {
 		t := ts[k].t
@@ -245,12 +243,16 @@ func (ts tallySet) save(tx *gorm.DB) error {
 	return nil
 }
 
-// addStored adds the counts already kept under the set's keys to the set.
-func (ts tallySet) addStored(tx *gorm.DB, keys []tallyKey) error {
-	const chunk = 100
-	pg := tx.Dialector.Name() == "postgres"
-	// A join with the keys as a VALUES list lets both databases look each key up in the
-	// primary key; a row-value IN over the same list makes SQLite scan the table.
+// upsertTalliesSQL writes count rows (a VALUES list in place of %s), replacing the kept
+// ones: save has already added them in.
+var upsertTalliesSQL = "INSERT INTO tallies (" + strings.Join(tallyColumns, ", ") + ") VALUES %s ON CONFLICT (" +
+	strings.Join(keyColumns, ", ") + ") DO UPDATE SET responses = excluded.responses, sum_score = excluded.sum_score, " +
+	"sum_score2 = excluded.sum_score2, counts = excluded.counts"
+
+// storedTalliesSQL reads the count rows of n keys. A join with the keys as a VALUES list
+// lets both databases look each key up in the primary key; a row-value IN over the same
+// list makes SQLite scan the table.
+func storedTalliesSQL(pg bool, n int) string {
 	cols := make([]string, len(tallyColumns))
 	on := make([]string, len(keyColumns))
 	for i, c := range tallyColumns {
@@ -259,35 +261,43 @@ func (ts tallySet) addStored(tx *gorm.DB, keys []tallyKey) error {
 	for i, c := range keyColumns {
 		on[i] = "t." + c + " = k." + c
 	}
-	query := func(n int) string {
-		return "WITH k (" + strings.Join(keyColumns, ", ") + ") AS (VALUES " + typedValuesList(pg, n, keyCasts) + ") " +
-			"SELECT " + strings.Join(cols, ", ") + " FROM k JOIN tallies t ON " + strings.Join(on, " AND ")
-	}
-	var stmt *sql.Stmt
+	return "WITH k (" + strings.Join(keyColumns, ", ") + ") AS (VALUES " + typedValuesList(pg, n, keyCasts) + ") " +
+		"SELECT " + strings.Join(cols, ", ") + " FROM k JOIN tallies t ON " + strings.Join(on, " AND ")
+}
+
+// addStored adds the counts already kept under the set's keys to the set.
+func (ts tallySet) addStored(tx writeTx, keys []tallyKey) error {
+	const chunk = 100
+	// Whole chunks through one statement, the rest key by key through another: two
+	// statements that stay prepared.
+	var full, one *sql.Stmt
 	defer func() {
-		if stmt != nil {
-			stmt.Close()
+		for _, s := range []*sql.Stmt{full, one} {
+			if s != nil {
+				s.Close()
+			}
 		}
 	}()
 	args := make([]any, 0, chunk*len(keyColumns))
-	for start := 0; start < len(keys); start += chunk {
-		part := keys[start:min(start+chunk, len(keys))]
-		if stmt == nil || len(part) < chunk {
-			if stmt != nil {
-				stmt.Close()
-			}
+	for start := 0; start < len(keys); {
+		n, stmt := chunk, &full
+		if len(keys)-start < chunk {
+			n, stmt = 1, &one
+		}
+		if *stmt == nil {
 			var err error
-			if stmt, err = tx.Statement.ConnPool.PrepareContext(tx.Statement.Context, query(len(part))); err != nil {
+			if *stmt, err = tx.stmt(storedTalliesSQL(tx.postgres(), n)); err != nil {
 				return fmt.Errorf("read counts: %w", err)
 			}
 		}
 		args = args[:0]
-		for _, k := range part {
+		for _, k := range keys[start : start+n] {
 			args = append(args, k.values()...)
 		}
-		if err := ts.scanStored(stmt, args); err != nil {
+		if err := ts.scanStored(*stmt, args); err != nil {
 			return err
 		}
+		start += n
 	}
 	return nil
 }

@@ -1,0 +1,73 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// stmtCache holds the statements of the write path, prepared on the database once when
+// the store opens: a transaction then borrows a statement already prepared on its
+// connection instead of preparing it again, which cost more than running it for a
+// kiosk's single response. Nothing is prepared later, so a transaction never waits for
+// another connection. SQLite only: PostgreSQL's driver keeps its own cache of prepared
+// statements per connection (and preparing on another connection a statement on a table
+// the transaction has locked would wait for that transaction).
+type stmtCache struct {
+	m map[string]*sql.Stmt // read-only once prepared
+}
+
+// prepareWritePath prepares every statement the write path runs on SQLite.
+func (c *stmtCache) prepare(ctx context.Context, db *sql.DB) error {
+	c.m = map[string]*sql.Stmt{}
+	queries := []string{kioskQuery}
+	for _, n := range []int{1, writerChunk} {
+		queries = append(queries, storedTalliesSQL(false, n),
+			fmt.Sprintf(upsertTalliesSQL, valuesList(false, n, len(tallyColumns))),
+			fmt.Sprintf(insertResponsesSQL, valuesList(false, n, len(responseColumns))))
+	}
+	for _, q := range queries {
+		s, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			c.close()
+			return fmt.Errorf("prepare %.40s…: %w", q, err)
+		}
+		c.m[q] = s
+	}
+	return nil
+}
+
+// get returns the prepared statement of query, if it is one of the write path's.
+func (c *stmtCache) get(query string) (*sql.Stmt, bool) {
+	s, ok := c.m[query]
+	return s, ok
+}
+
+func (c *stmtCache) close() {
+	for _, s := range c.m {
+		s.Close()
+	}
+	c.m = nil
+}
+
+// writeTx is a write transaction with the store's prepared statements at hand.
+type writeTx struct {
+	*gorm.DB
+	stmts *stmtCache
+}
+
+// stmt returns query prepared for the transaction; the caller closes it (which leaves
+// the cached statement prepared).
+func (w writeTx) stmt(query string) (*sql.Stmt, error) {
+	ctx := w.Statement.Context
+	if tx, ok := w.Statement.ConnPool.(*sql.Tx); ok && w.stmts != nil {
+		if s, ok := w.stmts.get(query); ok {
+			return tx.StmtContext(ctx, s), nil
+		}
+	}
+	return w.Statement.ConnPool.PrepareContext(ctx, query)
+}
+
+func (w writeTx) postgres() bool { return w.Dialector.Name() == "postgres" }
