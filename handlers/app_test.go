@@ -26,6 +26,21 @@ type testApp struct {
 
 func newTestApp(t testing.TB, cfg Config) *testApp {
 	t.Helper()
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, survey.VietnamTime())
+	store, units := openSeededStore(t)
+	counter := addDemoCounter(t, store, units, "2026-03-10")
+	app, err := New(store, static.FS(), cfg, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(app.Close)
+	return &testApp{store: store, handler: app.Handler(), now: now, counter: counter}
+}
+
+// openSeededStore opens a fresh SQLite file in the test's directory with the reference
+// data, as serve does, and returns it with the provincial units.
+func openSeededStore(t testing.TB) (*models.Store, []survey.Unit) {
+	t.Helper()
 	ctx := context.Background()
 	store, err := models.Open(filepath.Join(t.TempDir(), "sipas.db"))
 	if err != nil {
@@ -35,14 +50,20 @@ func newTestApp(t testing.TB, cfg Config) *testApp {
 	if _, err := store.EnsureReferenceData(ctx, survey.OfficialUnits(), survey.OfficialQuestionnaireJSON()); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 3, 10, 9, 0, 0, 0, survey.VietnamTime())
 	units, err := store.Units(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hp, ok := survey.UnitAt(units, "31", "2026-03-10")
+	return store, units
+}
+
+// addDemoCounter adds the office and counter demo-31 to Hải Phòng as in force on day.
+func addDemoCounter(t testing.TB, store *models.Store, units []survey.Unit, day string) models.Counter {
+	t.Helper()
+	ctx := context.Background()
+	hp, ok := survey.UnitAt(units, "31", day)
 	if !ok {
-		t.Fatal("no province 31")
+		t.Fatalf("no province 31 on %s", day)
 	}
 	office, err := store.EnsureOffice(ctx, hp.ID, "demo-31", "Bộ phận Một cửa Hải Phòng")
 	if err != nil {
@@ -52,12 +73,7 @@ func newTestApp(t testing.TB, cfg Config) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := New(store, static.FS(), cfg, func() time.Time { return now })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(app.Close)
-	return &testApp{store: store, handler: app.Handler(), now: now, counter: counter}
+	return counter
 }
 
 // do sends a request through the real router.

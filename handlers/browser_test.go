@@ -71,31 +71,8 @@ type browserTest struct {
 func newBrowserTest(t *testing.T, cfg Config) *browserTest {
 	t.Helper()
 	exe := chromiumPath(t)
-	ctx := context.Background()
-	store, err := models.Open(filepath.Join(t.TempDir(), "sipas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if _, err := store.EnsureReferenceData(ctx, survey.OfficialUnits(), survey.OfficialQuestionnaireJSON()); err != nil {
-		t.Fatal(err)
-	}
-	units, err := store.Units(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hp, ok := survey.UnitAt(units, "31", browserToday())
-	if !ok {
-		t.Fatal("no province 31 today")
-	}
-	office, err := store.EnsureOffice(ctx, hp.ID, "demo-31", "Bộ phận Một cửa Hải Phòng")
-	if err != nil {
-		t.Fatal(err)
-	}
-	counter, err := store.EnsureCounter(ctx, office, "demo-31", "Quầy 1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, units := openSeededStore(t)
+	counter := addDemoCounter(t, store, units, browserToday())
 	app, err := New(store, static.FS(), cfg, time.Now)
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -50,19 +49,8 @@ type dashApp struct {
 func newDashApp(t testing.TB, minSample int) *dashApp {
 	t.Helper()
 	ctx := context.Background()
-	store, err := models.Open(filepath.Join(t.TempDir(), "sipas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if _, err := store.EnsureReferenceData(ctx, survey.OfficialUnits(), survey.OfficialQuestionnaireJSON()); err != nil {
-		t.Fatal(err)
-	}
+	store, units := openSeededStore(t)
 	qrow, q, err := store.PublishedQuestionnaire(ctx, "sipas-counter")
-	if err != nil {
-		t.Fatal(err)
-	}
-	units, err := store.Units(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,7 +16,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sipas/models"
-	"sipas/survey"
 )
 
 // BenchmarkKioskThroughput compares, in the same run and on the same machine, kiosk
@@ -81,21 +79,8 @@ func runLoad(b *testing.B, clients, perClient int, build func(testing.TB) http.H
 // form and writing the same response and count rows, one transaction per response.
 func newBaselineKiosk(tb testing.TB) http.Handler {
 	ctx := context.Background()
-	store, err := models.Open(filepath.Join(tb.TempDir(), "baseline.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
-	if _, err := store.EnsureReferenceData(ctx, survey.OfficialUnits(), survey.OfficialQuestionnaireJSON()); err != nil {
-		tb.Fatal(err)
-	}
-	units, _ := store.Units(ctx)
-	hp, _ := survey.UnitAt(units, "31", "2026-03-10")
-	office, _ := store.EnsureOffice(ctx, hp.ID, "demo-31", "baseline")
-	counter, err := store.EnsureCounter(ctx, office, "demo-31", "baseline")
-	if err != nil {
-		tb.Fatal(err)
-	}
+	store, units := openSeededStore(tb)
+	counter := addDemoCounter(tb, store, units, "2026-03-10")
 	qrow, q, err := store.PublishedQuestionnaire(ctx, "sipas-counter")
 	if err != nil {
 		tb.Fatal(err)
