@@ -23,6 +23,21 @@ const paperCSV = "province,office,counter,channel,submitted_at,E1.1,E1.2,E2.1,fi
 // upload posts a file to /admin/import as a browser's form does, and follows a redirect
 // with the session cookie it was given.
 func (ta *testApp) upload(name string, content []byte, fields map[string]string) *httptest.ResponseRecorder {
+	rec := ta.postFile(name, content, fields)
+	if rec.Code != http.StatusSeeOther {
+		return rec
+	}
+	next := httptest.NewRequest("GET", rec.Header().Get("Location"), nil)
+	for _, c := range rec.Result().Cookies() {
+		next.AddCookie(c)
+	}
+	rec = httptest.NewRecorder()
+	ta.handler.ServeHTTP(rec, next)
+	return rec
+}
+
+// postFile posts a file to /admin/import as a browser's form does.
+func (ta *testApp) postFile(name string, content []byte, fields map[string]string) *httptest.ResponseRecorder {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	for k, v := range fields {
@@ -37,15 +52,6 @@ func (ta *testApp) upload(name string, content []byte, fields map[string]string)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	rec := httptest.NewRecorder()
 	ta.handler.ServeHTTP(rec, req)
-	if rec.Code != http.StatusSeeOther {
-		return rec
-	}
-	next := httptest.NewRequest("GET", rec.Header().Get("Location"), nil)
-	for _, c := range rec.Result().Cookies() {
-		next.AddCookie(c)
-	}
-	rec = httptest.NewRecorder()
-	ta.handler.ServeHTTP(rec, next)
 	return rec
 }
 
@@ -235,15 +241,7 @@ func TestExports(t *testing.T) {
 // The result of an import is shown once, after the redirect; a reload shows the form.
 func TestImportResultShownOnce(t *testing.T) {
 	ta := newTestApp(t, DefaultConfig())
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	fw, _ := w.CreateFormFile("file", "once.csv")
-	fw.Write([]byte(paperCSV))
-	w.Close()
-	req := httptest.NewRequest("POST", "/admin/import", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	rec := httptest.NewRecorder()
-	ta.handler.ServeHTTP(rec, req)
+	rec := ta.postFile("once.csv", []byte(paperCSV), nil)
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("upload: %d, want 303", rec.Code)
 	}
