@@ -22,13 +22,23 @@ func (a *App) readReportQuery(c echo.Context) (reportQuery, error) {
 		From: c.QueryParam("from"), To: c.QueryParam("to"),
 	}, a.now())
 	if err != nil {
-		return reportQuery{}, a.fail(c, http.StatusBadRequest, err.Error())
+		return reportQuery{}, a.badPeriod(c, err)
 	}
 	current, err := survey.UnitsQuery(c.QueryParam("units"))
 	if err != nil {
-		return reportQuery{}, a.fail(c, http.StatusBadRequest, err.Error())
+		return reportQuery{}, a.badPeriod(c, err)
 	}
 	return reportQuery{period: p, current: current}, nil
+}
+
+// badPeriod is a 400 for period parameters: in English for the JSON API, in the page's
+// language on a page.
+func (a *App) badPeriod(c echo.Context, err error) error {
+	var pe *survey.PeriodError
+	if errors.As(err, &pe) && !wantsJSON(c) {
+		return a.fail(c, http.StatusBadRequest, pe.Msg.In(a.lang(c)))
+	}
+	return a.fail(c, http.StatusBadRequest, err.Error())
 }
 
 // nationalReport computes the national table of a period from kept counts.

@@ -58,3 +58,20 @@ func TestNationalAPIPeriodsAndUnits(t *testing.T) {
 		}
 	}
 }
+
+// On a page, a bad period is explained in the page's language.
+func TestBadPeriodInThePageLanguage(t *testing.T) {
+	ta := newTestApp(t, DefaultConfig())
+	tests := []struct{ target, want string }{
+		{"/dashboard?year=abc", "không phải là một năm"},
+		{"/dashboard?year=abc&lang=en", "is not a year"},
+		{"/dashboard/province/31?from=2026-03-01&to=2026-02-01", "ở sau ngày kết thúc"},
+		{"/api/v1/sipas?quarter=9", "is not 1, 2, 3 or 4"},
+	}
+	for _, tt := range tests {
+		rec := ta.do("GET", tt.target, nil, nil)
+		if rec.Code != 400 || !strings.Contains(rec.Body.String(), tt.want) {
+			t.Errorf("%s: %d, want 400 with %q:\n%s", tt.target, rec.Code, tt.want, rec.Body.String())
+		}
+	}
+}

@@ -33,19 +33,20 @@ type PeriodQuery struct {
 	Year, Quarter, Month, From, To string
 }
 
-// PeriodError is a period that cannot be understood.
-type PeriodError struct{ Msg string }
+// PeriodError is a period that cannot be understood; Error is the English message.
+type PeriodError struct{ Msg Text }
 
-func (e *PeriodError) Error() string { return e.Msg }
+func (e *PeriodError) Error() string { return e.Msg.In("en") }
 
-func periodError(format string, a ...any) error { return &PeriodError{Msg: fmt.Sprintf(format, a...)} }
+func periodError(en, vi string) error { return &PeriodError{Msg: Text{"en": en, "vi": vi}} }
 
 // ParsePeriod reads a year (default: the current one in Vietnam), optionally narrowed to a
 // quarter or a month, or an explicit from/to range of YYYY-MM-DD dates.
 func ParsePeriod(pq PeriodQuery, now time.Time) (Period, error) {
 	if pq.From != "" || pq.To != "" {
 		if pq.Year != "" || pq.Quarter != "" || pq.Month != "" {
-			return Period{}, periodError("give either from/to or year/quarter/month, not both")
+			return Period{}, periodError("give either from/to or year/quarter/month, not both",
+				"chọn khoảng ngày (từ ngày, đến ngày) hoặc năm/quý/tháng, không chọn cả hai")
 		}
 		return parseRange(pq.From, pq.To)
 	}
@@ -53,23 +54,26 @@ func ParsePeriod(pq PeriodQuery, now time.Time) (Period, error) {
 	if pq.Year != "" {
 		y, err := strconv.Atoi(pq.Year)
 		if err != nil || y < 2000 || y > 2100 {
-			return Period{}, periodError("year %q is not a year between 2000 and 2100", pq.Year)
+			return Period{}, periodError(fmt.Sprintf("year %q is not a year between 2000 and 2100", pq.Year),
+				fmt.Sprintf("năm %q không phải là một năm từ 2000 đến 2100", pq.Year))
 		}
 		year = y
 	}
 	switch {
 	case pq.Quarter != "" && pq.Month != "":
-		return Period{}, periodError("give either quarter or month, not both")
+		return Period{}, periodError("give either quarter or month, not both", "chọn quý hoặc tháng, không chọn cả hai")
 	case pq.Quarter != "":
 		q, err := strconv.Atoi(pq.Quarter)
 		if err != nil || q < 1 || q > 4 {
-			return Period{}, periodError("quarter %q is not 1, 2, 3 or 4", pq.Quarter)
+			return Period{}, periodError(fmt.Sprintf("quarter %q is not 1, 2, 3 or 4", pq.Quarter),
+				fmt.Sprintf("quý %q không phải là 1, 2, 3 hoặc 4", pq.Quarter))
 		}
 		return QuarterPeriod(year, q), nil
 	case pq.Month != "":
 		m, err := strconv.Atoi(pq.Month)
 		if err != nil || m < 1 || m > 12 {
-			return Period{}, periodError("month %q is not a month from 1 to 12", pq.Month)
+			return Period{}, periodError(fmt.Sprintf("month %q is not a month from 1 to 12", pq.Month),
+				fmt.Sprintf("tháng %q không phải là một tháng từ 1 đến 12", pq.Month))
 		}
 		return MonthPeriod(year, m), nil
 	}
@@ -78,21 +82,25 @@ func ParsePeriod(pq PeriodQuery, now time.Time) (Period, error) {
 
 func parseRange(from, to string) (Period, error) {
 	if from == "" || to == "" {
-		return Period{}, periodError("a date range needs both from and to (YYYY-MM-DD)")
+		return Period{}, periodError("a date range needs both from and to (YYYY-MM-DD)",
+			"khoảng ngày cần cả ngày bắt đầu và ngày kết thúc")
 	}
 	f, err := ParseDate(from)
 	if err != nil {
-		return Period{}, periodError("from %q is not a date YYYY-MM-DD", from)
+		return Period{}, periodError(fmt.Sprintf("from %q is not a date YYYY-MM-DD", from),
+			fmt.Sprintf("ngày bắt đầu %q không phải là một ngày (YYYY-MM-DD)", from))
 	}
 	t, err := ParseDate(to)
 	if err != nil {
-		return Period{}, periodError("to %q is not a date YYYY-MM-DD", to)
+		return Period{}, periodError(fmt.Sprintf("to %q is not a date YYYY-MM-DD", to),
+			fmt.Sprintf("ngày kết thúc %q không phải là một ngày (YYYY-MM-DD)", to))
 	}
 	if t.Before(f) {
-		return Period{}, periodError("from %s is after to %s", from, to)
+		return Period{}, periodError(fmt.Sprintf("from %s is after to %s", from, to),
+			fmt.Sprintf("ngày bắt đầu %s ở sau ngày kết thúc %s", from, to))
 	}
 	if t.Sub(f) > 20*366*24*time.Hour {
-		return Period{}, periodError("a date range may span at most 20 years")
+		return Period{}, periodError("a date range may span at most 20 years", "khoảng ngày dài tối đa 20 năm")
 	}
 	return Period{Kind: "range", Year: f.Year(), From: f, To: t}, nil
 }

@@ -119,5 +119,6 @@ func UnitsQuery(s string) (current bool, err error) {
 	case "current":
 		return true, nil
 	}
-	return false, fmt.Errorf("units %q is not \"period\" or \"current\"", s)
+	return false, periodError(fmt.Sprintf("units %q is not \"period\" or \"current\"", s),
+		fmt.Sprintf("địa giới %q không phải là \"period\" hoặc \"current\"", s))
 }
