@@ -59,7 +59,11 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	db := models.Redact(*dsn)
 	fmt.Fprintf(env.stdout, "sipas is listening on %s (database %s)\n", base, db)
 	fmt.Fprintf(env.stdout, "  national figures: %s/api/v1/sipas, dashboards: %s/dashboard\n", base, base)
-	fmt.Fprintf(env.stdout, "  no data yet? run 'sipas demo -db %s' (or 'go run ./cmd/sipas demo') and open %s/kiosk/demo-31\n", db, base)
+	if n, err := store.CountResponses(ctx); err == nil && n == 0 {
+		fmt.Fprintf(env.stdout, "  no responses yet: run 'sipas demo -db %s' (or 'go run ./cmd/sipas demo') and open %s/kiosk/demo-31\n", db, base)
+	} else if err == nil {
+		fmt.Fprintf(env.stdout, "  %d responses stored; kiosks at %s/kiosk/<counter code>\n", n, base)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
