@@ -12,6 +12,7 @@ import (
 
 	"sipas/models"
 	"sipas/survey"
+	"sipas/views"
 )
 
 // scope is what the request may see. Until login and roles exist every page is open and
@@ -99,10 +100,7 @@ type periodForm struct {
 
 func (a *App) frame(c echo.Context, rq reportQuery, path string) dashFrame {
 	lang := a.lang(c)
-	other := "en"
-	if lang == "en" {
-		other = "vi"
-	}
+	other := views.Other(lang)
 	p := rq.period
 	day, _ := survey.ParseDate(survey.ReportDay(p, a.now(), rq.current))
 	f := dashFrame{

@@ -10,6 +10,7 @@ import (
 
 	"sipas/models"
 	"sipas/survey"
+	"sipas/views"
 )
 
 // kioskPage is what the questionnaire form shows.
@@ -46,10 +47,7 @@ func (a *App) loadKiosk(c echo.Context) (kioskContext, error) {
 
 func (a *App) kioskPage(c echo.Context, k kioskContext, responseID string, selected map[string]string) kioskPage {
 	lang := a.lang(c)
-	other := "en"
-	if lang == "en" {
-		other = "vi"
-	}
+	other := views.Other(lang)
 	return kioskPage{
 		Lang: lang, OtherLang: other,
 		CounterCode: k.counter.Code, CounterName: k.counter.Name, OfficeName: k.office.Name,

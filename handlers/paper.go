@@ -14,6 +14,7 @@ import (
 
 	"sipas/models"
 	"sipas/survey"
+	"sipas/views"
 )
 
 // maxImportMB bounds an uploaded paper-questionnaire file (100,000 rows of CSV are
@@ -51,10 +52,7 @@ type importPage struct {
 
 func (a *App) importPage(c echo.Context) (importPage, error) {
 	lang := a.lang(c)
-	other := "en"
-	if lang == "en" {
-		other = "vi"
-	}
+	other := views.Other(lang)
 	_, q, err := a.store.PublishedQuestionnaire(c.Request().Context(), a.cfg.Questionnaire)
 	if err != nil {
 		return importPage{}, err

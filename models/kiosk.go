@@ -56,12 +56,8 @@ func (s *Store) KioskByCounter(ctx context.Context, counterCode, questionnaireCo
 	if !qid.Valid {
 		return Kiosk{}, fmt.Errorf("no published version of questionnaire %s", questionnaireCode)
 	}
-	if q, ok := s.parsed.Load(uint(qid.Int64)); ok {
-		k.Questionnaire = Questionnaire{ID: uint(qid.Int64), Code: questionnaireCode, Status: StatusPublished}
-		k.Q = q.(*survey.Questionnaire)
-		return k, nil
-	}
-	k.Questionnaire, k.Q, err = s.PublishedQuestionnaire(ctx, questionnaireCode)
+	k.Questionnaire = Questionnaire{ID: uint(qid.Int64), Code: questionnaireCode, Status: StatusPublished}
+	k.Q, err = s.parsedVersion(ctx, k.Questionnaire.ID)
 	return k, err
 }
 

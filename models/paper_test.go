@@ -107,7 +107,8 @@ func TestImportPaper(t *testing.T) {
 			t.Errorf("by field: %v", keys(byField))
 		}
 		// The office and counter were created under Hải Phòng; the channel is kept.
-		c, o, err := s.CounterWithOffice(ctx, "hb-1")
+		k, err := s.KioskByCounter(ctx, "hb-1", "sipas-counter")
+		c, o := k.Counter, k.Office
 		if err != nil || o.Code != "ubnd-hb" || o.Name != "ubnd-hb" || o.ProvinceID != hp.ID || c.ProvinceID != hp.ID {
 			t.Errorf("counter %+v office %+v err %v", c, o, err)
 		}
@@ -217,7 +218,8 @@ func testImportPaperFormerProvince(t *testing.T, s *Store) {
 		t.Errorf("%+v", res)
 	}
 	hd, hp := mustUnit(t, s, "30", "2025-03-01"), mustUnit(t, s, "31", "2025-09-01")
-	_, o, err := s.CounterWithOffice(ctx, "hd-1")
+	k, err := s.KioskByCounter(ctx, "hd-1", "sipas-counter")
+	o := k.Office
 	if err != nil || o.ProvinceID != hp.ID {
 		t.Errorf("office %+v in province %d, want today's Hải Phòng %d (%v)", o, o.ProvinceID, hp.ID, err)
 	}

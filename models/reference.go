@@ -80,8 +80,8 @@ func (p Province) Unit() survey.Unit {
 }
 
 // PublishedQuestionnaire returns the newest published version of the questionnaire code.
-// It is asked on every kiosk request: the definition is read only for a version not yet
-// parsed (published versions never change).
+// It is asked on every page that shows figures: the definition is read only for a version
+// not yet parsed (see parsedVersion).
 func (s *Store) PublishedQuestionnaire(ctx context.Context, code string) (Questionnaire, *survey.Questionnaire, error) {
 	var row Questionnaire
 	err := s.db.WithContext(ctx).Select("id, code, version, status, created_at, published_at").
@@ -92,13 +92,7 @@ func (s *Store) PublishedQuestionnaire(ctx context.Context, code string) (Questi
 	if err != nil {
 		return row, nil, err
 	}
-	if q, ok := s.parsed.Load(row.ID); ok {
-		return row, q.(*survey.Questionnaire), nil
-	}
-	if err := s.db.WithContext(ctx).Take(&row, row.ID).Error; err != nil {
-		return row, nil, err
-	}
-	q, err := s.parsedQuestionnaire(row)
+	q, err := s.parsedVersion(ctx, row.ID)
 	return row, q, err
 }
 
@@ -130,15 +124,4 @@ func (s *Store) EnsureCounter(ctx context.Context, office Office, code, name str
 		return c, fmt.Errorf("counter %s already belongs to another office", code)
 	}
 	return c, err
-}
-
-// CounterWithOffice finds a counter by code with its office.
-func (s *Store) CounterWithOffice(ctx context.Context, code string) (Counter, Office, error) {
-	c, err := s.CounterByCode(ctx, code)
-	if err != nil {
-		return c, Office{}, err
-	}
-	var o Office
-	err = s.db.WithContext(ctx).Take(&o, c.OfficeID).Error
-	return c, o, err
 }

@@ -128,17 +128,22 @@ func (s *Store) Ping(ctx context.Context) error {
 // IsPostgres tells which database is behind the store.
 func (s *Store) IsPostgres() bool { return s.postgres }
 
-// Questionnaire returns the parsed definition of a stored questionnaire version.
-func (s *Store) parsedQuestionnaire(row Questionnaire) (*survey.Questionnaire, error) {
-	if q, ok := s.parsed.Load(row.ID); ok && row.Status == StatusPublished {
+// parsedVersion returns the parsed definition of a published questionnaire version,
+// parsing it once: published versions never change, so the parse is kept by ID.
+func (s *Store) parsedVersion(ctx context.Context, id uint) (*survey.Questionnaire, error) {
+	if q, ok := s.parsed.Load(id); ok {
 		return q.(*survey.Questionnaire), nil
+	}
+	var row Questionnaire
+	if err := s.db.WithContext(ctx).Take(&row, id).Error; err != nil {
+		return nil, err
 	}
 	q, err := survey.ParseQuestionnaire([]byte(row.Definition))
 	if err != nil {
 		return nil, err
 	}
 	if row.Status == StatusPublished {
-		s.parsed.Store(row.ID, q)
+		s.parsed.Store(id, q)
 	}
 	return q, nil
 }

@@ -33,6 +33,14 @@ func Lang(l string) string {
 	return Languages()[0]
 }
 
+// Other is the language a page's switch offers: the other one of the two.
+func Other(lang string) string {
+	if Lang(lang) == Languages()[0] {
+		return Languages()[1]
+	}
+	return Languages()[0]
+}
+
 // Catalog maps language → message key → text.
 type Catalog map[string]map[string]string
 

@@ -61,3 +61,11 @@ func TestFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestOther(t *testing.T) {
+	for in, want := range map[string]string{"vi": "en", "en": "vi", "": "en", "fr": "en"} {
+		if got := Other(in); got != want {
+			t.Errorf("Other(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
