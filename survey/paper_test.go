@@ -101,6 +101,36 @@ func TestParsePaperUUIDs(t *testing.T) {
 	}
 }
 
+// A file imported again must be "already imported": the UUIDs derived from a file's
+// content may never change. These are the ones the first release gave this file.
+func TestParsePaperUUIDsArePinned(t *testing.T) {
+	rows, err := ParsePaper(official, stored(), records(paperHeaderLine,
+		"31,o,c,paper,2025-08-01,5,,,,,",
+		"",
+		"31,o,c,paper,2025-08-01,4,,,,land,yes",
+		"30,o,c,kiosk,15/03/2025,1,2,3,4,,no",
+	), paperNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		row  int
+		uuid string
+	}{
+		{2, "e5990c0a-a4c2-531e-a4ec-a66886bbb5bd"},
+		{4, "fe00fcf1-49cb-534f-8def-b4ba9aeda55a"},
+		{5, "eeda6346-e2a0-59c7-ac1d-18dbcb0580df"},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("%d rows, want %d", len(rows), len(want))
+	}
+	for i, w := range want {
+		if rows[i].Row != w.row || rows[i].UUID != w.uuid {
+			t.Errorf("row %d: %s, want row %d: %s", rows[i].Row, rows[i].UUID, w.row, w.uuid)
+		}
+	}
+}
+
 func TestParsePaperErrors(t *testing.T) {
 	all := stored()
 	ok := "31,o,c,paper,2025-08-01,5,4,,,,"
