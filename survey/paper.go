@@ -1,16 +1,16 @@
 package survey
 
 import (
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/google/uuid"
 )
 
 // The fixed columns of a paper-questionnaire file (SPEC §4). The other columns are
@@ -518,29 +518,19 @@ func paperHash(records [][]string) [sha256.Size]byte {
 }
 
 // paperUUID is the response UUID of the i-th questionnaire (0-based, blank rows not
-// counted) of the file with content hash: a name-based UUID (version 5 layout), so that
-// importing the same file again stores nothing twice.
+// counted) of the file with content hash: a name-based UUID (version 5), so that
+// importing the same file again stores nothing twice. The name is "sipas-paper/", the
+// hash and i; its first 16 bytes serve as uuid.NewSHA1's namespace, which hashes them
+// before the rest: the SHA-1 of the whole name, as the first release computed it by hand
+// (the UUIDs of imported files must never change).
 func paperUUID(hash [sha256.Size]byte, i int) string {
-	h := sha1.New()
-	h.Write([]byte("sipas-paper/"))
-	h.Write(hash[:])
-	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], uint64(i))
-	h.Write(n[:])
-	b := h.Sum(nil)[:16]
-	b[6] = b[6]&0x0f | 0x50
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:16])
-	return string(out[:])
+	name := make([]byte, 0, len("sipas-paper/")+len(hash)+8)
+	name = append(name, "sipas-paper/"...)
+	name = append(name, hash[:]...)
+	name = binary.BigEndian.AppendUint64(name, uint64(i))
+	var space uuid.UUID
+	copy(space[:], name)
+	return uuid.NewSHA1(space, name[len(space):]).String()
 }
 
 // ColumnLetter is the spreadsheet name of the i-th column (0 → A, 26 → AA).
