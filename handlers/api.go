@@ -3,14 +3,16 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"sipas/handlers/apijson"
 	"sipas/models"
 	"sipas/survey"
 )
 
-// reportQuery is a national report request as read from the query string.
+// reportQuery is a report request as read from the query string.
 type reportQuery struct {
 	period  survey.Period
 	current bool
@@ -22,42 +24,34 @@ func (a *App) readReportQuery(c echo.Context) (reportQuery, error) {
 		From: c.QueryParam("from"), To: c.QueryParam("to"),
 	}, a.now())
 	if err != nil {
-		return reportQuery{}, a.badPeriod(c, err)
+		return reportQuery{}, a.badRequest(c, err)
 	}
 	current, err := survey.UnitsQuery(c.QueryParam("units"))
 	if err != nil {
-		return reportQuery{}, a.badPeriod(c, err)
+		return reportQuery{}, a.badRequest(c, err)
 	}
 	return reportQuery{period: p, current: current}, nil
 }
 
-// badPeriod is a 400 for period parameters: in English for the JSON API, in the page's
-// language on a page.
-func (a *App) badPeriod(c echo.Context, err error) error {
-	var pe *survey.PeriodError
-	if errors.As(err, &pe) && !wantsJSON(c) {
-		return a.fail(c, http.StatusBadRequest, pe.Msg.In(a.lang(c)))
-	}
-	return a.fail(c, http.StatusBadRequest, err.Error())
+// day is the day whose provinces the request's figures are shown for.
+func (rq reportQuery) day(now time.Time) time.Time {
+	return survey.ReportDay(rq.period, now, rq.current)
 }
 
-// nationalReport computes the national table of a period from kept counts.
-func (a *App) nationalReport(c echo.Context, rq reportQuery, scope models.Scope) (survey.Report, *survey.Questionnaire, error) {
-	ctx := c.Request().Context()
-	_, q, err := a.store.PublishedQuestionnaire(ctx, a.cfg.Questionnaire)
-	if err != nil {
-		return survey.Report{}, nil, err
+// nationalReport computes the national table of the request's period from kept counts,
+// with every province's change against the previous period when withChange is set. It
+// holds province figures only, which are public: every province, whatever the reader's
+// scope. No published questionnaire is a 503.
+func (a *App) nationalReport(c echo.Context, rq reportQuery, withChange bool) (survey.Report, error) {
+	in, err := a.store.National(c.Request().Context(), models.NationalQuery{
+		Questionnaire: a.cfg.Questionnaire, Period: rq.period, Previous: withChange, Scope: models.AllProvinces()})
+	if errors.Is(err, models.ErrNotFound) {
+		return survey.Report{}, a.fail(c, http.StatusServiceUnavailable, a.t(c, "error.no_questionnaire"))
 	}
-	units, err := a.store.Units(ctx)
 	if err != nil {
-		return survey.Report{}, nil, err
+		return survey.Report{}, err
 	}
-	counts, err := a.store.TalliesByProvince(ctx, rq.period, scope)
-	if err != nil {
-		return survey.Report{}, nil, err
-	}
-	day := survey.ReportDay(rq.period, a.now(), rq.current)
-	return q.NationalReport(units, counts, rq.period, day), q, nil
+	return in.Report(rq.day(a.now())), nil
 }
 
 func (a *App) apiNational(c echo.Context) error {
@@ -65,12 +59,20 @@ func (a *App) apiNational(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, q, err := a.nationalReport(c, rq, models.AllProvinces())
-	if errors.Is(err, models.ErrNotFound) {
-		return a.fail(c, http.StatusServiceUnavailable, "no published questionnaire")
-	}
+	r, err := a.nationalReport(c, rq, false)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, r.JSON(q, rq.current, a.lang(c)))
+	return c.JSON(http.StatusOK, apijson.NationalDoc(r, rq.current, a.lang(c)))
+}
+
+// apiProvince answers a province's detail for a period, with its offices and counters.
+func (a *App) apiProvince(c echo.Context) error {
+	rq, r, err := a.loadProvince(c)
+	if err != nil {
+		return err
+	}
+	lang := a.lang(c)
+	words := func(m survey.Message) string { return a.views.Catalog.Message(lang, m) }
+	return c.JSON(http.StatusOK, apijson.ProvinceDoc(r, rq.current, lang, words))
 }

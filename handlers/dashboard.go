@@ -1,13 +1,11 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"sipas/models"
 	"sipas/survey"
 )
 
@@ -51,64 +49,24 @@ type nationalRow struct {
 	Next        string
 }
 
-// reportPair computes a period's national report and, for the change column, the
-// previous period's counts mapped onto the same provinces (the same report day).
-func (a *App) reportPair(c echo.Context, rq reportQuery, scope models.Scope) (cur, prev survey.Report, err error) {
-	ctx := c.Request().Context()
-	q, units, err := a.reference(c)
-	if err != nil {
-		return cur, prev, err
-	}
-	day := survey.ReportDay(rq.period, a.now(), rq.current)
-	before := rq.period.Previous()
-	counts, err := a.store.TalliesByProvince(ctx, rq.period, scope)
-	if err != nil {
-		return cur, prev, err
-	}
-	prevCounts, err := a.store.TalliesByProvince(ctx, before, scope)
-	if err != nil {
-		return cur, prev, err
-	}
-	return q.NationalReport(units, counts, rq.period, day), q.NationalReport(units, prevCounts, before, day), nil
-}
-
-// reference is the published questionnaire and every provincial unit.
-func (a *App) reference(c echo.Context) (*survey.Questionnaire, []survey.Unit, error) {
-	ctx := c.Request().Context()
-	_, q, err := a.store.PublishedQuestionnaire(ctx, a.cfg.Questionnaire)
-	if err != nil {
-		return nil, nil, err
-	}
-	units, err := a.store.Units(ctx)
-	return q, units, err
-}
-
 // dashboard shows the national ranking table and chart of a period.
 func (a *App) dashboard(c echo.Context) error {
 	rq, err := a.readReportQuery(c)
 	if err != nil {
 		return err
 	}
-	r, prev, err := a.reportPair(c, rq, a.scope(c))
-	if errors.Is(err, models.ErrNotFound) {
-		return a.fail(c, http.StatusServiceUnavailable, "no published questionnaire")
-	}
+	r, err := a.nationalReport(c, rq, true)
 	if err != nil {
 		return err
 	}
 	f := a.frame(c, rq, "/dashboard")
 	page := nationalPage{dashFrame: f, Average: r.Average, AverageCI: r.AverageCI, Pooled: r.Pooled,
-		Units: len(r.Units), Previous: periodName(f.Lang, prev.Period), Published: survey.PublishedAverages()}
-	before := map[uint]*float64{}
-	for _, u := range prev.Units {
-		before[u.Unit.ID] = u.Index.SIPAS
-	}
+		Units: len(r.Units), Previous: a.msg(c, r.PreviousPeriod.Name()), Published: survey.PublishedAverages()}
 	var ranked []survey.Interval
 	for _, u := range r.Units {
 		row := nationalRow{Rank: u.Rank, Code: u.Unit.Code, Name: u.Unit.Name, URL: f.Link("/dashboard/province/" + u.Unit.Code),
-			Responses: u.Index.Responses, SIPAS: u.Index.SIPAS, CI: u.Index.CI95, Previous: before[u.Unit.ID],
-			Change: survey.Change(u.Index.SIPAS, before[u.Unit.ID]),
-			Low:    u.Index.SIPAS != nil && !survey.Reliable(u.Index.Responses, a.cfg.MinSample)}
+			Responses: u.Index.Responses, SIPAS: u.Index.SIPAS, CI: u.Index.CI95, Previous: u.Previous, Change: u.Change,
+			Low: u.Index.SIPAS != nil && !survey.Reliable(u.Index.Responses, a.cfg.MinSample)}
 		if u.Index.SIPAS != nil {
 			page.WithData++
 			ranked = append(ranked, u.Index.CI95)

@@ -410,21 +410,3 @@ func TestDashboardPeriods(t *testing.T) {
 		t.Errorf("/: %d to %q", rec.Code, rec.Header().Get("Location"))
 	}
 }
-
-func TestElapsedDays(t *testing.T) {
-	now := time.Date(2026, 3, 10, 23, 30, 0, 0, survey.VietnamTime())
-	tests := []struct {
-		p    survey.Period
-		want int
-	}{
-		{survey.YearPeriod(2026), 69},     // 1 January to 10 March
-		{survey.YearPeriod(2025), 365},    // over
-		{survey.MonthPeriod(2026, 3), 10}, // running
-		{survey.MonthPeriod(2026, 4), 0},  // not begun
-	}
-	for _, tt := range tests {
-		if got := elapsedDays(tt.p, now); got != tt.want {
-			t.Errorf("elapsedDays(%s) = %d, want %d", tt.p, got, tt.want)
-		}
-	}
-}

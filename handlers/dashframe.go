@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"math"
 	"net/url"
 	"strconv"
@@ -11,32 +10,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sipas/models"
-	"sipas/survey"
-	"sipas/views"
 )
 
 // scope is what the request may see. Until login and roles exist every page is open and
 // sees every province; every count query already takes the scope, so that roles only
 // have to change this.
 func (a *App) scope(echo.Context) models.Scope { return models.AllProvinces() }
-
-// inScope keeps the IDs of ids the scope allows.
-func inScope(scope models.Scope, ids []uint) []uint {
-	if scope.ProvinceIDs == nil {
-		return ids
-	}
-	allowed := map[uint]bool{}
-	for _, id := range scope.ProvinceIDs {
-		allowed[id] = true
-	}
-	var out []uint
-	for _, id := range ids {
-		if allowed[id] {
-			out = append(out, id)
-		}
-	}
-	return out
-}
 
 // values is the canonical query string of a report request, which links keep.
 func (rq reportQuery) values() url.Values {
@@ -68,13 +47,6 @@ func (rq reportQuery) link(path, lang string) string {
 	return path + "?" + v.Encode()
 }
 
-func (rq reportQuery) unitsName() string {
-	if rq.current {
-		return "current"
-	}
-	return "period"
-}
-
 // dashFrame is what every dashboard page shows around its content: language, the period
 // selector and the period's name.
 type dashFrame struct {
@@ -100,12 +72,11 @@ type periodForm struct {
 
 func (a *App) frame(c echo.Context, rq reportQuery, path string) dashFrame {
 	lang := a.lang(c)
-	other := views.Other(lang)
+	other := a.views.Catalog.Next(lang)
 	p := rq.period
-	day, _ := survey.ParseDate(survey.ReportDay(p, a.now(), rq.current))
 	f := dashFrame{
 		Lang: lang, OtherLang: other, SwitchURL: rq.link(path, other), Path: path,
-		PeriodName: periodName(lang, p), From: p.From, To: p.To, Day: day,
+		PeriodName: a.msg(c, p.Name()), From: p.From, To: p.To, Day: rq.day(a.now()),
 		Current: rq.current, MinSample: a.cfg.MinSample, Query: rq,
 		Form: periodForm{Year: p.Year, Quarter: p.Quarter, Month: p.Month, IsRange: p.Kind == "range",
 			From: p.From.Format("2006-01-02"), To: p.To.Format("2006-01-02"),
@@ -116,40 +87,6 @@ func (a *App) frame(c echo.Context, rq reportQuery, path string) dashFrame {
 
 // Link is a dashboard URL with the page's period, units and language.
 func (f dashFrame) Link(path string) string { return f.Query.link(path, f.Lang) }
-
-// periodName names a period the way the language does.
-func periodName(lang string, p survey.Period) string {
-	vi := lang == "vi"
-	switch p.Kind {
-	case "year":
-		if vi {
-			return fmt.Sprintf("Năm %d", p.Year)
-		}
-		return fmt.Sprintf("Year %d", p.Year)
-	case "quarter":
-		if vi {
-			return fmt.Sprintf("Quý %d/%d", p.Quarter, p.Year)
-		}
-		return fmt.Sprintf("Q%d %d", p.Quarter, p.Year)
-	case "month":
-		if vi {
-			return fmt.Sprintf("Tháng %d/%d", p.Month, p.Year)
-		}
-		return fmt.Sprintf("%s %d", time.Month(p.Month), p.Year)
-	}
-	if vi {
-		return p.From.Format("02/01/2006") + " – " + p.To.Format("02/01/2006")
-	}
-	return p.From.Format("2006-01-02") + " – " + p.To.Format("2006-01-02")
-}
-
-// monthName names a YYYYMM month compactly: 03/2025 or 2025-03.
-func monthName(lang string, key int) string {
-	if lang == "vi" {
-		return fmt.Sprintf("%02d/%d", key%100, key/100)
-	}
-	return fmt.Sprintf("%d-%02d", key/100, key%100)
-}
 
 // chart is the data-chart JSON that static/js/dashboard.js draws with Chart.js.
 type chart struct {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sipas/survey"
 	"sipas/views"
 )
 
@@ -23,20 +24,45 @@ func wantsJSON(c echo.Context) bool {
 		strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON)
 }
 
-// lang is the interface language of the request: ?lang=, else the form's lang, else Vietnamese.
+// lang is the interface language of the request: ?lang=, else the form's lang, else the
+// default language.
 func (a *App) lang(c echo.Context) string {
+	catalog := a.views.Catalog
 	if l := c.QueryParam("lang"); l != "" {
-		return views.Lang(l)
+		return catalog.Lang(l)
 	}
 	if c.Request().Method == http.MethodPost {
-		return views.Lang(c.FormValue("lang"))
+		return catalog.Lang(c.FormValue("lang"))
 	}
-	return views.Lang("")
+	return views.DefaultLang
 }
 
 // t translates key into the request's language.
 func (a *App) t(c echo.Context, key string, args ...any) string {
 	return a.views.Catalog.T(a.lang(c), key, args...)
+}
+
+// msg puts a message of the domain into words in the request's language.
+func (a *App) msg(c echo.Context, m survey.Message) string {
+	return a.views.Catalog.Message(a.lang(c), m)
+}
+
+// apiLang is the language of the API's error messages, whatever the request's lang (which
+// names the language of the documents' texts).
+const apiLang = "en"
+
+// badRequest is a 400 for an error the domain describes (a period, a form, a file): in
+// the page's language, or in apiLang for a client that asked for JSON. Any other error
+// is left to handleError.
+func (a *App) badRequest(c echo.Context, err error) error {
+	lang := a.lang(c)
+	if wantsJSON(c) {
+		lang = apiLang
+	}
+	if text, ok := a.views.Catalog.Error(lang, err); ok {
+		return a.fail(c, http.StatusBadRequest, text)
+	}
+	return err
 }
 
 type errorPage struct {

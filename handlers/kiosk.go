@@ -10,7 +10,6 @@ import (
 
 	"sipas/models"
 	"sipas/survey"
-	"sipas/views"
 )
 
 // kioskPage is what the questionnaire form shows.
@@ -47,7 +46,7 @@ func (a *App) loadKiosk(c echo.Context) (kioskContext, error) {
 
 func (a *App) kioskPage(c echo.Context, k kioskContext, responseID string, selected map[string]string) kioskPage {
 	lang := a.lang(c)
-	other := views.Other(lang)
+	other := a.views.Catalog.Next(lang)
 	return kioskPage{
 		Lang: lang, OtherLang: other,
 		CounterCode: k.counter.Code, CounterName: k.counter.Name, OfficeName: k.office.Name,
@@ -94,7 +93,7 @@ func (a *App) kioskSubmit(c echo.Context) error {
 	sub, err := k.q.Validate(answers)
 	var inputErr *survey.InputError
 	if errors.As(err, &inputErr) {
-		return a.rejectKiosk(c, k, id.String(), inputErr.Msg.In(a.lang(c)), answers, inputErr.Name)
+		return a.rejectKiosk(c, k, id.String(), a.msg(c, inputErr.Describe()), answers, inputErr.Name)
 	}
 	if err != nil {
 		return err

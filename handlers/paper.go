@@ -12,9 +12,9 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"sipas/handlers/apijson"
 	"sipas/models"
 	"sipas/survey"
-	"sipas/views"
 )
 
 // maxImportMB bounds an uploaded paper-questionnaire file (100,000 rows of CSV are
@@ -52,7 +52,7 @@ type importPage struct {
 
 func (a *App) importPage(c echo.Context) (importPage, error) {
 	lang := a.lang(c)
-	other := views.Other(lang)
+	other := a.views.Catalog.Next(lang)
 	_, q, err := a.store.PublishedQuestionnaire(c.Request().Context(), a.cfg.Questionnaire)
 	if err != nil {
 		return importPage{}, err
@@ -170,11 +170,11 @@ func (a *App) rejectImport(c echo.Context, page importPage, err error) error {
 	switch {
 	case errors.As(err, &list):
 		for _, e := range list {
-			page.Problems = append(page.Problems, e.Message(page.Lang))
+			page.Problems = append(page.Problems, a.msg(c, e.Describe()))
 		}
 		page.More = len(list) == survey.MaxPaperErrors
 	case errors.As(err, &one):
-		page.Problems = []string{one.Message(page.Lang)}
+		page.Problems = []string{a.msg(c, one.Describe())}
 	case errors.Is(err, models.ErrSheetFormat):
 		page.Problems = []string{a.t(c, "paper.error.format")}
 	default:
@@ -202,12 +202,9 @@ func (a *App) export(format string) echo.HandlerFunc {
 			level = survey.LevelProvinces
 		}
 		if _, err := survey.TableOf(survey.Report{}.Tables(""), level); err != nil {
-			return a.fail(c, http.StatusBadRequest, err.Error())
+			return a.badRequest(c, err)
 		}
-		r, q, err := a.nationalReport(c, rq, models.AllProvinces())
-		if errors.Is(err, models.ErrNotFound) {
-			return a.fail(c, http.StatusServiceUnavailable, "no published questionnaire")
-		}
+		r, err := a.nationalReport(c, rq, false)
 		if err != nil {
 			return err
 		}
@@ -220,7 +217,7 @@ func (a *App) export(format string) echo.HandlerFunc {
 		mime := echo.MIMEApplicationJSON
 		switch format {
 		case "json":
-			err = json.NewEncoder(&buf).Encode(r.JSON(q, rq.current, lang))
+			err = json.NewEncoder(&buf).Encode(apijson.NationalDoc(r, rq.current, lang))
 		case "xlsx":
 			mime = mimeXLSX
 			err = models.WriteXLSX(&buf, r.Tables(lang)...)

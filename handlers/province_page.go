@@ -3,7 +3,6 @@ package handlers
 import (
 	"math"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -13,7 +12,7 @@ import (
 // provincePage is a province's dashboard.
 type provincePage struct {
 	dashFrame
-	R             provinceReport
+	R             survey.ProvinceReport
 	Q             *survey.Questionnaire
 	PrevName      string
 	NationalURL   string
@@ -22,17 +21,11 @@ type provincePage struct {
 	MatrixChart   chart
 	Quadrants     []quadrantLegend
 	FixFirst      int // criteria in the fix-first quadrant
-	Formers       []formerUnit
 	Criteria      []criterionRow
 	TrendRows     []trendRow
 	Offices       placeTable
 	Counters      placeTable
 	PeriodDays    int
-}
-
-type formerUnit struct {
-	Name  string
-	Until time.Time
 }
 
 // criterionRow is one row of the criteria table (flat: templates find promoted fields slowly).
@@ -57,8 +50,9 @@ type trendRow struct {
 type placeTable struct {
 	Lang      string
 	Kind      string // "offices" or "counters"
+	Heading   string
 	Caption   string
-	Rows      []placeRow
+	Rows      []survey.PlaceIndex
 	MinSample int
 }
 
@@ -71,36 +65,32 @@ type quadrantLegend struct {
 // provinceDashboard shows one province: SIPAS and its elements, criteria weakest first,
 // the monthly trend, offices and counters, procedure fields, perceptions and priorities.
 func (a *App) provinceDashboard(c echo.Context) error {
-	rq, pr, err := a.loadProvince(c)
+	rq, r, err := a.loadProvince(c)
 	if err != nil {
 		return err
 	}
-	f := a.frame(c, rq, "/dashboard/province/"+pr.Unit.Code)
-	page := provincePage{dashFrame: f, R: pr, Q: pr.q, PrevName: periodName(f.Lang, pr.PrevPeriod), NationalURL: f.Link("/dashboard")}
-	page.PeriodDays = pr.Days
-	for _, u := range pr.Formers {
-		until, _ := survey.ParseDate(u.ValidUntil)
-		page.Formers = append(page.Formers, formerUnit{Name: u.Name, Until: until})
-	}
-	for _, cr := range pr.Weakest {
+	f := a.frame(c, rq, "/dashboard/province/"+r.Unit.Code)
+	page := provincePage{dashFrame: f, R: r, Q: r.Questionnaire, PrevName: a.msg(c, r.PrevPeriod.Name()),
+		NationalURL: f.Link("/dashboard"), PeriodDays: r.Days}
+	for _, cr := range r.Weakest {
 		page.Criteria = append(page.Criteria, criterionRow{Code: cr.Code, Text: cr.Text, Index: cr.Index, Wilson: cr.Wilson,
-			Answered: cr.Answered, Mean: cr.Mean, Values: cr.Values, Low: !survey.Reliable(cr.Answered, a.cfg.MinSample)})
+			Answered: cr.Answered, Mean: cr.Mean, Values: cr.Values, Low: !survey.Reliable(cr.Answered, r.MinSample)})
 	}
-	for _, m := range pr.Trend {
-		page.TrendRows = append(page.TrendRows, trendRow{Label: monthName(f.Lang, m.Month), Index: m.Index,
-			Low: m.Index.SIPAS != nil && !survey.Reliable(m.Index.Responses, a.cfg.MinSample)})
+	for _, m := range r.Trend {
+		page.TrendRows = append(page.TrendRows, trendRow{Label: a.msg(c, survey.MonthName(m.Month)), Index: m.Index,
+			Low: m.Index.SIPAS != nil && !m.Reliable})
 	}
-	page.Offices = placeTable{Lang: f.Lang, Kind: "offices", Rows: pr.Offices, MinSample: a.cfg.MinSample,
-		Caption: a.t(c, "dash.province.offices_table", pr.Unit.Name, f.PeriodName)}
-	page.Counters = placeTable{Lang: f.Lang, Kind: "counters", Rows: pr.Counters, MinSample: a.cfg.MinSample,
-		Caption: a.t(c, "dash.province.counters_table", pr.Unit.Name, f.PeriodName)}
-	page.ElementsChart = a.elementsChart(c, f.Lang, pr)
-	page.TrendChart = a.trendChart(c, f.Lang, pr)
-	page.MatrixChart = a.matrixChart(c, f.Lang, pr.Priority)
-	for _, q := range []survey.Quadrant{survey.FixFirst, survey.KeepUp, survey.Secondary, survey.Overserved} {
-		page.Quadrants = append(page.Quadrants, quadrantLegend{Quadrant: q, Label: q.Label(f.Lang), Help: a.t(c, "dash.quadrant."+string(q))})
+	page.Offices = placeTable{Lang: f.Lang, Kind: "offices", Rows: r.Offices, MinSample: r.MinSample,
+		Heading: a.t(c, "dash.province.offices"), Caption: a.t(c, "dash.province.offices_table", r.Unit.Name, f.PeriodName)}
+	page.Counters = placeTable{Lang: f.Lang, Kind: "counters", Rows: r.Counters, MinSample: r.MinSample,
+		Heading: a.t(c, "dash.province.counters"), Caption: a.t(c, "dash.province.counters_table", r.Unit.Name, f.PeriodName)}
+	page.ElementsChart = a.elementsChart(c, f.Lang, r)
+	page.TrendChart = a.trendChart(c, r)
+	page.MatrixChart = a.matrixChart(c, r.Priority)
+	for _, q := range survey.Quadrants() {
+		page.Quadrants = append(page.Quadrants, quadrantLegend{Quadrant: q, Label: a.msg(c, q.Label()), Help: a.msg(c, q.Help())})
 	}
-	for _, p := range pr.Priority.Points {
+	for _, p := range r.Priority.Points {
 		if p.Quadrant == survey.FixFirst {
 			page.FixFirst++
 		}
@@ -108,7 +98,7 @@ func (a *App) provinceDashboard(c echo.Context) error {
 	return c.Render(http.StatusOK, "province", page)
 }
 
-func (a *App) elementsChart(c echo.Context, lang string, pr provinceReport) chart {
+func (a *App) elementsChart(c echo.Context, lang string, pr survey.ProvinceReport) chart {
 	ch := chart{Type: "bar", Title: a.t(c, "dash.province.elements"), XLabel: a.t(c, "dash.axis.index"), Tall: true,
 		Options: map[string]any{"indexAxis": "y", "scales": map[string]any{"y": map[string]any{"ticks": map[string]any{"autoSkip": false}}}}}
 	var data []*float64
@@ -126,12 +116,12 @@ func (a *App) elementsChart(c echo.Context, lang string, pr provinceReport) char
 	return ch
 }
 
-func (a *App) trendChart(c echo.Context, lang string, pr provinceReport) chart {
+func (a *App) trendChart(c echo.Context, pr survey.ProvinceReport) chart {
 	ch := chart{Type: "line", Title: a.t(c, "dash.province.trend"), YLabel: a.t(c, "dash.axis.sipas")}
 	var data []*float64
 	var values []*float64
 	for _, m := range pr.Trend {
-		ch.Labels = append(ch.Labels, monthName(lang, m.Month))
+		ch.Labels = append(ch.Labels, a.msg(c, survey.MonthName(m.Month)))
 		data = append(data, round2(m.Index.SIPAS))
 		values = append(values, m.Index.SIPAS)
 	}
@@ -145,11 +135,11 @@ func (a *App) trendChart(c echo.Context, lang string, pr provinceReport) chart {
 
 // matrixChart is the importance × performance scatter, one dataset per quadrant so that
 // each has its own colour, shape and legend entry.
-func (a *App) matrixChart(c echo.Context, lang string, p survey.Priority) chart {
+func (a *App) matrixChart(c echo.Context, p survey.Priority) chart {
 	ch := chart{Type: "scatter", Title: a.t(c, "dash.chart.matrix"), XLabel: a.t(c, "dash.axis.index"), YLabel: a.t(c, "dash.axis.importance"), Tall: true,
 		Quadrants: map[string]string{
-			"tl": survey.FixFirst.Label(lang), "tr": survey.KeepUp.Label(lang),
-			"bl": survey.Secondary.Label(lang), "br": survey.Overserved.Label(lang)}}
+			"tl": a.msg(c, survey.FixFirst.Label()), "tr": a.msg(c, survey.KeepUp.Label()),
+			"bl": a.msg(c, survey.Secondary.Label()), "br": a.msg(c, survey.Overserved.Label())}}
 	if len(p.Points) == 0 {
 		return ch
 	}
@@ -158,7 +148,7 @@ func (a *App) matrixChart(c echo.Context, lang string, p survey.Priority) chart 
 		survey.FixFirst: {"#b3261e", "triangle"}, survey.KeepUp: {"#0b4f8a", "circle"},
 		survey.Secondary: {"#8a5a00", "rect"}, survey.Overserved: {"#1d6b35", "rectRot"},
 	}
-	for _, q := range []survey.Quadrant{survey.FixFirst, survey.KeepUp, survey.Secondary, survey.Overserved} {
+	for _, q := range survey.Quadrants() {
 		var pts []scatterPoint
 		for _, pt := range p.Points {
 			if pt.Quadrant == q {
@@ -167,7 +157,7 @@ func (a *App) matrixChart(c echo.Context, lang string, p survey.Priority) chart 
 		}
 		if len(pts) > 0 {
 			s := styles[q]
-			ch.Datasets = append(ch.Datasets, chartDataset{Label: q.Label(lang), Data: pts, BackgroundColor: s.color, PointStyle: s.shape})
+			ch.Datasets = append(ch.Datasets, chartDataset{Label: a.msg(c, q.Label()), Data: pts, BackgroundColor: s.color, PointStyle: s.shape})
 		}
 	}
 	return ch

@@ -80,10 +80,7 @@ func (s *Store) ImportPaper(ctx context.Context, rows []survey.PaperRow, q *surv
 				case Repeated:
 					res.Repeated++
 				case Conflict:
-					return &survey.PaperError{Row: rows[order[done+j]].Row, Msg: survey.Text{
-						"vi": "một phiếu cùng mã định danh đã được lưu trước đó với câu trả lời khác.",
-						"en": "a response with the same identifier was stored before with other answers.",
-					}}
+					return &survey.PaperError{Row: rows[order[done+j]].Row, Msg: survey.Msg("paper.problem.uuid_conflict")}
 				}
 			}
 			done += len(outcomes)
@@ -122,12 +119,8 @@ func paperPlaces(tx *gorm.DB, rows []survey.PaperRow, res *ImportResult) ([]Coun
 		if j, ok := firstRow[r.CounterCode]; !ok {
 			firstRow[r.CounterCode] = i
 		} else if first := rows[j]; first.OfficeCode != r.OfficeCode || first.OfficeUnit.ID != r.OfficeUnit.ID {
-			return nil, &survey.PaperError{Row: r.Row, Column: survey.ColCounter, Msg: survey.Text{
-				"vi": fmt.Sprintf("quầy %s thuộc cơ quan %s (%s) ở dòng %d, không thể thuộc cơ quan %s (%s).",
-					r.CounterCode, first.OfficeCode, first.OfficeUnit.Name, first.Row, r.OfficeCode, r.OfficeUnit.Name),
-				"en": fmt.Sprintf("counter %s is at office %s (%s) in row %d; it cannot also be at office %s (%s).",
-					r.CounterCode, first.OfficeCode, first.OfficeUnit.Name, first.Row, r.OfficeCode, r.OfficeUnit.Name),
-			}}
+			return nil, &survey.PaperError{Row: r.Row, Column: survey.ColCounter, Msg: survey.Msg("paper.problem.counter_two_offices",
+				r.CounterCode, first.OfficeCode, first.OfficeUnit.Name, first.Row, r.OfficeCode, r.OfficeUnit.Name)}
 		}
 	}
 	for start := 0; start < len(officeKeys); start += 500 {
@@ -193,10 +186,8 @@ func paperPlaces(tx *gorm.DB, rows []survey.PaperRow, res *ImportResult) ([]Coun
 			if err := tx.Take(&at, c.OfficeID).Error; err != nil {
 				return nil, fmt.Errorf("counter %s: its office: %w", code, err)
 			}
-			return nil, &survey.PaperError{Row: r.Row, Column: survey.ColCounter, Msg: survey.Text{
-				"vi": fmt.Sprintf("quầy %s đã có và thuộc cơ quan %s, không phải cơ quan %s (%s).", code, at.Code, r.OfficeCode, r.OfficeUnit.Name),
-				"en": fmt.Sprintf("counter %s exists at office %s, not at office %s (%s).", code, at.Code, r.OfficeCode, r.OfficeUnit.Name),
-			}}
+			return nil, &survey.PaperError{Row: r.Row, Column: survey.ColCounter,
+				Msg: survey.Msg("paper.problem.counter_elsewhere", code, at.Code, r.OfficeCode, r.OfficeUnit.Name)}
 		}
 	}
 	if len(newCounters) > 0 {

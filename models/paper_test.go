@@ -157,7 +157,7 @@ func TestImportPaperAllOrNothing(t *testing.T) {
 		bad := "province,office,counter,channel,submitted_at,E1.1,E2.3\n" +
 			"31,new-office,new-1,paper,2025-09-01,5,4\n" +
 			"31,new-office,new-1,paper,2025-09-01,5,6\n"
-		if _, err := importCSV(t, s, bad); err == nil || !strings.Contains(err.Error(), `row 3, column E2.3: "6" is not a value from 1 to 5`) {
+		if _, err := importCSV(t, s, bad); err == nil || !strings.Contains(err.Error(), "paper.at.row_column(3, E2.3, paper.problem.value(6, 1, 5))") {
 			t.Errorf("bad file: %v", err)
 		}
 		if after := counts(); !equalCounts(before, after) {
@@ -179,7 +179,7 @@ func TestImportPaperAllOrNothing(t *testing.T) {
 			"31,another-office,hn-1,paper,2025-09-01,5\n"
 		_, err = importCSV(t, s, moved)
 		var pe *survey.PaperError
-		if !errors.As(err, &pe) || pe.Row != 3 || pe.Column != "counter" || !strings.Contains(pe.Error(), "counter hn-1 exists at office ubnd-hn") {
+		if !errors.As(err, &pe) || pe.Row != 3 || pe.Column != "counter" || !strings.Contains(pe.Error(), "paper.problem.counter_elsewhere(hn-1, ubnd-hn, another-office,") {
 			t.Errorf("counter of another office: %v", err)
 		}
 		if after := counts(); !equalCounts(before, after) {
@@ -190,7 +190,7 @@ func TestImportPaperAllOrNothing(t *testing.T) {
 		twice := "province,office,counter,channel,submitted_at,E1.1\n" +
 			"31,office-a,shared-1,paper,2025-09-01,5\n" +
 			"31,office-b,shared-1,paper,2025-09-01,5\n"
-		if _, err := importCSV(t, s, twice); !errors.As(err, &pe) || pe.Row != 3 || !strings.Contains(pe.Error(), "in row 2") {
+		if _, err := importCSV(t, s, twice); !errors.As(err, &pe) || pe.Row != 3 || !strings.Contains(pe.Error(), "paper.problem.counter_two_offices(shared-1, office-a, Thành phố Hải Phòng, 2, office-b,") {
 			t.Errorf("counter under two offices: %v", err)
 		}
 		if after := counts(); !equalCounts(before, after) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+
+	"sipas/survey"
 )
 
 // SetOfficeAnnualDossiers records how many dossiers an office handles a year, for the
@@ -32,22 +34,28 @@ func (s *Store) setAnnualDossiers(ctx context.Context, model any, id uint, dossi
 	return nil
 }
 
-// PlacesIn returns the offices and counters of a province's dashboard: those registered in
+// placesIn returns the offices and counters of a province's report: those registered in
 // one of provinceIDs, and those whose IDs are given (where counts were kept under the
-// province while the office belongs elsewhere, e.g. to the unit that took it over). Offices
-// are ordered by name, counters by office then name.
-func (s *Store) PlacesIn(ctx context.Context, provinceIDs, officeIDs, counterIDs []uint) ([]Office, []Counter, error) {
+// province while the office belongs elsewhere, e.g. to the unit that took it over).
+// Offices are ordered by name, counters by office then name.
+func (s *Store) placesIn(ctx context.Context, provinceIDs, officeIDs, counterIDs []uint) (offices, counters []survey.Place, err error) {
 	db := s.db.WithContext(ctx)
 	in := func(q *gorm.DB, ids []uint) *gorm.DB {
 		return q.Where("province_id IN ?", append([]uint{0}, provinceIDs...)).Or("id IN ?", append([]uint{0}, ids...))
 	}
-	var offices []Office
-	if err := in(db.Model(&Office{}), officeIDs).Order("name, id").Find(&offices).Error; err != nil {
-		return nil, nil, fmt.Errorf("offices: %w", err)
+	var officeRows []Office
+	if err := in(db.Model(&Office{}), officeIDs).Order("name, id").Find(&officeRows).Error; err != nil {
+		return nil, nil, fmt.Errorf("read offices: %w", err)
 	}
-	var counters []Counter
-	if err := in(db.Model(&Counter{}), counterIDs).Order("office_id, name, id").Find(&counters).Error; err != nil {
-		return nil, nil, fmt.Errorf("counters: %w", err)
+	var counterRows []Counter
+	if err := in(db.Model(&Counter{}), counterIDs).Order("office_id, name, id").Find(&counterRows).Error; err != nil {
+		return nil, nil, fmt.Errorf("read counters: %w", err)
+	}
+	for _, o := range officeRows {
+		offices = append(offices, survey.Place{ID: o.ID, Code: o.Code, Name: o.Name, AnnualDossiers: o.AnnualDossiers})
+	}
+	for _, c := range counterRows {
+		counters = append(counters, survey.Place{ID: c.ID, Code: c.Code, Name: c.Name, OfficeID: c.OfficeID, AnnualDossiers: c.AnnualDossiers})
 	}
 	return offices, counters, nil
 }

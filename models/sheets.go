@@ -44,13 +44,12 @@ func ReadRecords(name string, r io.Reader) ([][]string, error) {
 	return nil, ErrSheetFormat
 }
 
-func sheetError(row int, vi, en string) error {
-	return &survey.PaperError{Row: row, Msg: survey.Text{"vi": vi, "en": en}}
+func sheetError(row int, m survey.Message) error {
+	return &survey.PaperError{Row: row, Msg: m}
 }
 
 func tooManyRows() error {
-	return sheetError(0, fmt.Sprintf("Tệp có hơn %d dòng; hãy chia thành nhiều tệp.", maxSheetRows),
-		fmt.Sprintf("The file has more than %d rows; split it into several files.", maxSheetRows))
+	return sheetError(0, survey.Msg("paper.problem.too_many_rows", maxSheetRows))
 }
 
 func readCSV(r io.Reader) ([][]string, error) {
@@ -75,8 +74,7 @@ func readCSV(r io.Reader) ([][]string, error) {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, sheetError(pe.StartLine, fmt.Sprintf("không đọc được tệp CSV: %v.", pe.Err),
-				fmt.Sprintf("the CSV file cannot be read: %v.", pe.Err))
+			return nil, sheetError(pe.StartLine, survey.Msg("paper.problem.csv_unreadable", pe.Err.Error()))
 		}
 		if err != nil {
 			return nil, err
@@ -86,8 +84,7 @@ func readCSV(r io.Reader) ([][]string, error) {
 		}
 		for _, v := range rec {
 			if !utf8.ValidString(v) {
-				return nil, sheetError(len(records)+1, "tệp CSV không phải là UTF-8; trong Excel hãy lưu dưới dạng \"CSV UTF-8\".",
-					"the CSV file is not UTF-8; in Excel save it as \"CSV UTF-8\".")
+				return nil, sheetError(len(records)+1, survey.Msg("paper.problem.not_utf8"))
 			}
 		}
 		records = append(records, rec)
@@ -97,7 +94,7 @@ func readCSV(r io.Reader) ([][]string, error) {
 func readXLSX(r io.Reader) ([][]string, error) {
 	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped})
 	if err != nil {
-		return nil, sheetError(0, fmt.Sprintf("không mở được tệp XLSX: %v.", err), fmt.Sprintf("the XLSX file cannot be opened: %v.", err))
+		return nil, sheetError(0, survey.Msg("paper.problem.xlsx_unopenable", err.Error()))
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
@@ -122,7 +119,7 @@ func readXLSX(r io.Reader) ([][]string, error) {
 		}
 		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, sheetError(len(records)+1, fmt.Sprintf("không đọc được dòng: %v.", err), fmt.Sprintf("the row cannot be read: %v.", err))
+			return nil, sheetError(len(records)+1, survey.Msg("paper.problem.row_unreadable", err.Error()))
 		}
 		for i, v := range rec {
 			rec[i] = dates.text(i, len(records)+1, v)

@@ -47,13 +47,13 @@ func TestReadRecordsRefuses(t *testing.T) {
 	if _, err := ReadRecords("x.csv", strings.NewReader("a,b\n1,\"2\n")); !errors.As(err, &pe) || pe.Row != 2 {
 		t.Errorf("unclosed quote: %v", err)
 	}
-	if _, err := ReadRecords("x.csv", strings.NewReader("a,b\n1,Qu\xe1y\n")); !errors.As(err, &pe) || pe.Row != 2 || !strings.Contains(pe.Error(), "not UTF-8") {
+	if _, err := ReadRecords("x.csv", strings.NewReader("a,b\n1,Qu\xe1y\n")); !errors.As(err, &pe) || pe.Row != 2 || pe.Msg.Key != "paper.problem.not_utf8" {
 		t.Errorf("Windows-1258 file: %v", err)
 	}
 	if _, err := ReadRecords("x.xls", strings.NewReader("")); !errors.Is(err, ErrSheetFormat) {
 		t.Errorf("an .xls file: %v", err)
 	}
-	if _, err := ReadRecords("x.xlsx", strings.NewReader("not a zip")); !errors.As(err, &pe) || !strings.Contains(pe.Error(), "cannot be opened") {
+	if _, err := ReadRecords("x.xlsx", strings.NewReader("not a zip")); !errors.As(err, &pe) || pe.Msg.Key != "paper.problem.xlsx_unopenable" {
 		t.Errorf("a broken .xlsx: %v", err)
 	}
 	defer func(n int) { maxSheetRows = n }(maxSheetRows)
@@ -61,7 +61,7 @@ func TestReadRecordsRefuses(t *testing.T) {
 	if _, err := ReadRecords("x.csv", strings.NewReader("a\n1\n2\n")); err != nil {
 		t.Errorf("3 rows: %v", err)
 	}
-	if _, err := ReadRecords("x.csv", strings.NewReader("a\n1\n2\n3\n")); !errors.As(err, &pe) || !strings.Contains(pe.Error(), "more than 3 rows") {
+	if _, err := ReadRecords("x.csv", strings.NewReader("a\n1\n2\n3\n")); !errors.As(err, &pe) || pe.Msg.String() != "paper.problem.too_many_rows(3)" {
 		t.Errorf("4 rows: %v", err)
 	}
 }
@@ -153,7 +153,7 @@ func exportTables(t *testing.T) []survey.Table {
 	for _, c := range []map[string]int{{"E1.1": 5, "E1.2": 4, "E2.1": 2}, {"E1.1": 3, "E1.2": 5, "E2.1": 4}, {"E1.1": 4, "E2.1": 5}, {"E1.1": 1, "E1.2": 2}} {
 		tally.Add(q.Tally(survey.Submission{Criteria: c}))
 	}
-	r := q.NationalReport(units, map[uint]*survey.Tally{hp.ID: tally}, survey.YearPeriod(2025), "2025-12-31")
+	r := q.NationalReport(units, map[uint]*survey.Tally{hp.ID: tally}, survey.YearPeriod(2025), survey.YearPeriod(2025).To)
 	return r.Tables("vi")
 }
 

@@ -1,6 +1,9 @@
 package survey
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
 // Adequacy says whether a unit's sample is large enough for ±5 % at 95 % (Yamane), given
 // the dossiers it handled in the period.
@@ -25,4 +28,17 @@ func SampleAdequacy(annualDossiers int64, days int, responses int64) Adequacy {
 	a.Needed = YamaneSample(a.Dossiers)
 	a.Reached = responses >= a.Needed
 	return a
+}
+
+// ElapsedDays is the number of days of p up to today (in Vietnam): a period still running
+// has handled only those days' dossiers.
+func ElapsedDays(p Period, now time.Time) int {
+	today := DayOf(now)
+	if today.Before(p.From) {
+		return 0
+	}
+	if today.Before(p.To) {
+		return Period{From: p.From, To: today}.Days()
+	}
+	return p.Days()
 }

@@ -1,10 +1,7 @@
 package survey
 
 import (
-	"encoding/json"
 	"reflect"
-	"sort"
-	"strings"
 	"testing"
 )
 
@@ -18,7 +15,7 @@ func exportReport(t *testing.T) Report {
 		id("01"): tallyOf(allCriteria(5)),                                                       // 100
 		id("79"): tallyOf(sub(map[string]int{"E1.1": 5, "E1.2": 2, "E2.1": 4}), allCriteria(4)), // ranked second
 	}
-	return official.NationalReport(all, counts, YearPeriod(2025), day)
+	return official.NationalReport(all, counts, YearPeriod(2025), mustDay(t, day))
 }
 
 func TestReportTables(t *testing.T) {
@@ -83,54 +80,5 @@ func TestReportTables(t *testing.T) {
 	}
 	if got := len(Report{}.Tables("vi")); got != 3 {
 		t.Errorf("an empty report has %d tables", got)
-	}
-}
-
-// The JSON keeps the field names of SPEC §5 and of the API before it moved here.
-func TestReportJSON(t *testing.T) {
-	r := exportReport(t)
-	b, err := json.Marshal(r.JSON(official, false, "vi"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	keys := func(m map[string]any) string {
-		var k []string
-		for key := range m {
-			k = append(k, key)
-		}
-		sort.Strings(k)
-		return strings.Join(k, ",")
-	}
-	if got := keys(doc); got != "from,national,period,provinces,questionnaire,to,units,year" {
-		t.Errorf("top keys %s", got)
-	}
-	national := doc["national"].(map[string]any)
-	if got := keys(national); got != "ci95,pooled,provinces_with_responses,responses,sipas" {
-		t.Errorf("national keys %s", got)
-	}
-	provinces := doc["provinces"].([]any)
-	p := provinces[0].(map[string]any)
-	if got := keys(p); got != "ci95,code,criteria,elements,name,rank,responses,sipas" {
-		t.Errorf("province keys %s", got)
-	}
-	if got := keys(p["elements"].([]any)[0].(map[string]any)); got != "code,index,name" {
-		t.Errorf("element keys %s", got)
-	}
-	if got := keys(p["criteria"].([]any)[0].(map[string]any)); got != "answered,ci95,code,index" {
-		t.Errorf("criterion keys %s", got)
-	}
-	if doc["year"] != 2025.0 || doc["period"] != "2025" || doc["units"] != "period" || national["provinces_with_responses"] != 3.0 {
-		t.Errorf("doc %v", doc)
-	}
-	empty := provinces[33].(map[string]any)
-	if empty["sipas"] != nil || empty["rank"] != nil || empty["ci95"] != nil || empty["responses"] != 0.0 {
-		t.Errorf("a province without responses: %v", empty)
-	}
-	if got := r.JSON(official, true, "en").Units; got != "current" {
-		t.Errorf("units %q", got)
 	}
 }

@@ -3,6 +3,7 @@ package survey
 import (
 	"math"
 	"testing"
+	"time"
 )
 
 // official is parsed once: the questionnaire is read-only in the tests.
@@ -76,4 +77,14 @@ func elementByCode(t *testing.T, ix Index, code string) ElementIndex {
 	}
 	t.Fatalf("element %s not in index", code)
 	return ElementIndex{}
+}
+
+// mustDay reads a YYYY-MM-DD day in Vietnam.
+func mustDay(t *testing.T, s string) time.Time {
+	t.Helper()
+	d, err := ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -32,3 +32,10 @@ func (m Message) String() string {
 	}
 	return m.Key + "(" + strings.Join(parts, ", ") + ")"
 }
+
+// Described is an error that says what went wrong as a Message, for people to read in
+// their language (PeriodError, InputError, PaperError); its Error() is for logs.
+type Described interface {
+	error
+	Describe() Message
+}

@@ -16,6 +16,10 @@ type QuestionShares struct {
 	Text     Text
 	Answered int64
 	Options  []OptionShare
+	// Headline is the share a report puts first and HeadlineText what it means; nil
+	// when the question names none.
+	Headline     *OptionShare
+	HeadlineText Text
 }
 
 // Shares tabulates question x from a tally's option counts, in the question's option order.
@@ -36,6 +40,10 @@ func (x Question) Shares(t *Tally) QuestionShares {
 			s.Share = &share
 		}
 		qs.Options = append(qs.Options, s)
+	}
+	if x.Report != nil && x.Report.Headline != nil {
+		h := qs.Option(x.Report.Headline.Option)
+		qs.Headline, qs.HeadlineText = &h, x.Report.Headline.Text
 	}
 	return qs
 }

@@ -3,7 +3,6 @@ package survey
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -62,29 +61,23 @@ type PaperRow struct {
 type PaperError struct {
 	Row    int
 	Column string
-	Msg    Text
+	Msg    Message
 }
 
-// Message is the problem in lang, prefixed with where it is.
-func (e *PaperError) Message(lang string) string {
-	row, col := "row", "column"
-	if lang == "vi" {
-		row, col = "dòng", "cột"
+// Describe is the problem prefixed with where it is: "row 7, column E2.3: …".
+func (e *PaperError) Describe() Message {
+	switch {
+	case e.Row > 0 && e.Column != "":
+		return Msg("paper.at.row_column", e.Row, e.Column, e.Msg)
+	case e.Row > 0:
+		return Msg("paper.at.row", e.Row, e.Msg)
+	case e.Column != "":
+		return Msg("paper.at.column", e.Column, e.Msg)
 	}
-	var where []string
-	if e.Row > 0 {
-		where = append(where, fmt.Sprintf("%s %d", row, e.Row))
-	}
-	if e.Column != "" {
-		where = append(where, col+" "+e.Column)
-	}
-	if len(where) == 0 {
-		return e.Msg.In(lang)
-	}
-	return strings.Join(where, ", ") + ": " + e.Msg.In(lang)
+	return e.Msg
 }
 
-func (e *PaperError) Error() string { return e.Message("en") }
+func (e *PaperError) Error() string { return "paper file: " + e.Describe().String() }
 
 // PaperErrors are the problems found in a file, at most MaxPaperErrors, in file order.
 type PaperErrors []*PaperError
@@ -97,8 +90,8 @@ func (e PaperErrors) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-func paperError(row int, column, vi, en string) *PaperError {
-	return &PaperError{Row: row, Column: column, Msg: Text{"vi": vi, "en": en}}
+func paperError(row int, column string, m Message) *PaperError {
+	return &PaperError{Row: row, Column: column, Msg: m}
 }
 
 // column kinds of a paper file
@@ -130,9 +123,7 @@ type paperColumn struct {
 // be given after it, and the units in force on its day own new offices and counters.
 func ParsePaper(q *Questionnaire, units []Unit, records [][]string, now time.Time) ([]PaperRow, error) {
 	if len(records) == 0 || blankRecord(records[0]) {
-		return nil, PaperErrors{paperError(0, "",
-			"Tệp trống: dòng đầu phải là dòng tiêu đề (province,office,counter,channel,submitted_at,E1.1,…).",
-			"The file is empty: its first row must be the header (province,office,counter,channel,submitted_at,E1.1,…).")}
+		return nil, PaperErrors{paperError(0, "", Msg("paper.problem.empty"))}
 	}
 	cols, err := paperHeader(q, records[0])
 	if err != nil {
@@ -167,9 +158,7 @@ func ParsePaper(q *Questionnaire, units []Unit, records [][]string, now time.Tim
 		return nil, errs
 	}
 	if len(rows) == 0 {
-		return nil, PaperErrors{paperError(0, "",
-			"Tệp không có phiếu nào: chỉ có dòng tiêu đề.",
-			"The file holds no questionnaire: it has only the header row.")}
+		return nil, PaperErrors{paperError(0, "", Msg("paper.problem.header_only"))}
 	}
 	return rows, nil
 }
@@ -203,16 +192,12 @@ func paperHeader(q *Questionnaire, header []string) ([]paperColumn, *PaperError)
 			} else if x, ok := q.Question(name); ok {
 				col.kind, col.question = kindQuestion, x
 			} else {
-				return nil, paperError(1, name,
-					fmt.Sprintf("cột %q không có trong phiếu %s (tên cột phân biệt chữ hoa, chữ thường).", name, q.Code),
-					fmt.Sprintf("%q is not a column of questionnaire %s (names are case-sensitive).", name, q.Code))
+				return nil, paperError(1, name, Msg("paper.problem.unknown_column", name, q.Code))
 			}
 		}
 		if col.kind != kindBlank {
 			if seen[name] {
-				return nil, paperError(1, name,
-					fmt.Sprintf("cột %s xuất hiện hai lần.", name),
-					fmt.Sprintf("column %s appears twice.", name))
+				return nil, paperError(1, name, Msg("paper.problem.column_twice", name))
 			}
 			seen[name] = true
 		}
@@ -220,15 +205,11 @@ func paperHeader(q *Questionnaire, header []string) ([]paperColumn, *PaperError)
 	}
 	for _, fixed := range PaperColumns() {
 		if !seen[fixed] {
-			return nil, paperError(1, fixed,
-				fmt.Sprintf("thiếu cột %s; dòng tiêu đề phải có province,office,counter,channel,submitted_at và các mã tiêu chí.", fixed),
-				fmt.Sprintf("the column %s is missing; the header needs province,office,counter,channel,submitted_at and criterion codes.", fixed))
+			return nil, paperError(1, fixed, Msg("paper.problem.column_missing", fixed))
 		}
 	}
 	if criteria == 0 {
-		return nil, paperError(1, "",
-			"dòng tiêu đề không có cột tiêu chí nào (E1.1, E1.2, …).",
-			"the header has no criterion column (E1.1, E1.2, …).")
+		return nil, paperError(1, "", Msg("paper.problem.no_criterion_column"))
 	}
 	return cols, nil
 }
@@ -237,14 +218,14 @@ func paperHeader(q *Questionnaire, header []string) ([]paperColumn, *PaperError)
 func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, rec []string, n int, now time.Time) (PaperRow, PaperErrors) {
 	row := PaperRow{Row: n, Channel: "paper", Submission: Submission{Criteria: map[string]int{}, Answers: map[string]string{}}}
 	var errs PaperErrors
-	bad := func(col, vi, en string) { errs = append(errs, paperError(n, col, vi, en)) }
+	bad := func(col string, m Message) { errs = append(errs, paperError(n, col, m)) }
 	var province, provinceCol string
 	dated := false
 	for i, raw := range rec {
 		v := strings.TrimSpace(raw)
 		if i >= len(cols) {
 			if v != "" {
-				bad(ColumnLetter(i), "ô này nằm ngoài các cột của dòng tiêu đề.", "this cell is outside the header's columns.")
+				bad(ColumnLetter(i), Msg("paper.problem.outside_header"))
 			}
 			continue
 		}
@@ -252,21 +233,20 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 		switch col.kind {
 		case kindBlank:
 			if v != "" {
-				bad(col.name, "cột này không có tên ở dòng tiêu đề nhưng có dữ liệu.", "this column has data but no name in the header.")
+				bad(col.name, Msg("paper.problem.unnamed_column"))
 			}
 		case kindProvince:
 			province, provinceCol = normalizeProvince(v), col.name
 		case kindOffice, kindCounter:
-			what := [2]string{"cơ quan", "office"}
-			if col.kind == kindCounter {
-				what = [2]string{"quầy", "counter"}
-			}
-			if msg := checkCode(v); msg != nil {
-				bad(col.name, fmt.Sprintf("mã %s %s", what[0], msg["vi"]), fmt.Sprintf("the %s code %s", what[1], msg["en"]))
-			}
 			if col.kind == kindOffice {
+				if reason, ok := checkCode(v); !ok {
+					bad(col.name, Msg("paper.problem.office_code", reason))
+				}
 				row.OfficeCode = v
 			} else {
+				if reason, ok := checkCode(v); !ok {
+					bad(col.name, Msg("paper.problem.counter_code", reason))
+				}
 				row.CounterCode = v
 			}
 		case kindChannel:
@@ -275,14 +255,13 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 			}
 			c := strings.ToLower(v)
 			if !contains(paperChannels, c) {
-				bad(col.name, fmt.Sprintf("kênh %q không hợp lệ; dùng kiosk, paper hoặc online.", v),
-					fmt.Sprintf("%q is not a channel; use kiosk, paper or online.", v))
+				bad(col.name, Msg("paper.problem.channel", v))
 			}
 			row.Channel = c
 		case kindSubmittedAt:
-			t, pe := parseSubmittedAt(v, now)
-			if pe != nil {
-				bad(col.name, pe["vi"], pe["en"])
+			t, problem, ok := parseSubmittedAt(v, now)
+			if !ok {
+				bad(col.name, problem)
 				break
 			}
 			row.SubmittedAt, dated = t, true
@@ -292,15 +271,13 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 			}
 			x, err := strconv.Atoi(v)
 			if err != nil || x < q.Scale.Min || x > q.Scale.Max {
-				bad(col.name, fmt.Sprintf("%q không phải là giá trị từ %d đến %d.", v, q.Scale.Min, q.Scale.Max),
-					fmt.Sprintf("%q is not a value from %d to %d.", v, q.Scale.Min, q.Scale.Max))
+				bad(col.name, Msg("paper.problem.value", v, q.Scale.Min, q.Scale.Max))
 				break
 			}
 			row.Submission.Criteria[col.name] = x
 		case kindField:
 			if v != "" && !q.HasField(v) {
-				bad(col.name, fmt.Sprintf("lĩnh vực %q không có trong phiếu; dùng một trong: %s.", v, optionList(q.Fields.Options)),
-					fmt.Sprintf("%q is not a procedure field; use one of: %s.", v, optionList(q.Fields.Options)))
+				bad(col.name, Msg("paper.problem.field", v, optionList(q.Fields.Options)))
 			}
 			row.Submission.Field = v
 		case kindQuestion:
@@ -308,8 +285,7 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 				break
 			}
 			if !hasOption(col.question.Options, v) {
-				bad(col.name, fmt.Sprintf("%q không phải là một lựa chọn của câu %s; dùng một trong: %s.", v, col.name, optionList(col.question.Options)),
-					fmt.Sprintf("%q is not an option of question %s; use one of: %s.", v, col.name, optionList(col.question.Options)))
+				bad(col.name, Msg("paper.problem.option", v, col.name, optionList(col.question.Options)))
 				break
 			}
 			row.Submission.Answers[col.name] = v
@@ -320,10 +296,9 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 		case kindProvince:
 			provinceCol = c.name
 		case kindOffice, kindCounter:
-			bad(c.name, "ô trống; cần một mã.", "the cell is empty; a code is needed.")
+			bad(c.name, Msg("paper.problem.code_needed"))
 		case kindSubmittedAt:
-			_, pe := parseSubmittedAt("", now)
-			bad(c.name, pe["vi"], pe["en"])
+			bad(c.name, Msg("paper.problem.date_empty"))
 		}
 	}
 	if provinceCol == "" {
@@ -331,13 +306,12 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 	}
 	switch {
 	case province == "":
-		bad(provinceCol, "ô trống; cần mã tỉnh, thành phố (ví dụ 31).", "the cell is empty; a province code is needed (e.g. 31).")
+		bad(provinceCol, Msg("paper.problem.province_empty"))
 	case dated:
 		day := row.SubmittedAt.In(vietnam).Format("2006-01-02")
 		u, ok := UnitAt(units, province, day)
 		if !ok {
-			vi, en := provinceProblem(units, province, day)
-			bad(provinceCol, vi, en)
+			bad(provinceCol, provinceProblem(units, province, row.SubmittedAt))
 			break
 		}
 		row.Unit, row.OfficeUnit = u, u
@@ -346,14 +320,16 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 		}
 	}
 	if len(errs) == 0 && len(row.Submission.Criteria) == 0 {
-		bad("", "không có tiêu chí nào được trả lời; một phiếu phải có ít nhất một tiêu chí.",
-			"no criterion is answered; a questionnaire needs at least one.")
+		bad("", Msg("paper.problem.nothing_answered"))
 	}
 	return row, errs
 }
 
-// provinceProblem says why code names no unit on day: it never did, or not on that day.
-func provinceProblem(units []Unit, code, day string) (vi, en string) {
+// provinceProblem says why code names no unit on the day of moment at: it never did, or
+// not on that day (then, for a former province, which unit took its territory over).
+func provinceProblem(units []Unit, code string, at time.Time) Message {
+	at = at.In(vietnam)
+	day, date := at.Format("2006-01-02"), DayOf(at)
 	var spans []string
 	for _, u := range units {
 		if u.Code == code {
@@ -365,23 +341,17 @@ func provinceProblem(units []Unit, code, day string) (vi, en string) {
 		}
 	}
 	if len(spans) == 0 {
-		return fmt.Sprintf("%q không phải là mã tỉnh, thành phố.", code),
-			fmt.Sprintf("%q is not a province code.", code)
+		return Msg("paper.problem.province_unknown", code)
 	}
-	d, _ := ParseDate(day)
-	vi = fmt.Sprintf("mã %s không có hiệu lực vào ngày %s (hiệu lực %s)", code, d.Format("02/01/2006"), strings.Join(spans, ", "))
-	en = fmt.Sprintf("province %s was not in force on %s (in force %s)", code, day, strings.Join(spans, ", "))
-	// A former province: name the one that took over its territory.
 	for _, u := range units {
 		if u.Code != code || u.ValidUntil == "" || u.ValidUntil >= day {
 			continue
 		}
 		if succ, ok := Successor(u, UnitsOn(units, day)); ok {
-			vi += fmt.Sprintf("; từ %s địa bàn này thuộc %s – %s", succ.ValidFrom, succ.Code, succ.Name)
-			en += fmt.Sprintf("; from %s its territory is %s – %s", succ.ValidFrom, succ.Code, succ.Name)
+			return Msg("paper.problem.province_taken_over", code, date, strings.Join(spans, ", "), succ.ValidFrom, succ.Code, succ.Name)
 		}
 	}
-	return vi + ".", en + "."
+	return Msg("paper.problem.province_not_in_force", code, date, strings.Join(spans, ", "))
 }
 
 // normalizeProvince writes a one-digit code as the official two digits ("1" → "01"), as
@@ -393,39 +363,32 @@ func normalizeProvince(v string) string {
 	return v
 }
 
-// checkCode tells what is wrong with an office or counter code, nil if nothing: 1 to 64
-// letters, digits, '-', '_' or '.', as the code is part of the kiosk's URL.
-func checkCode(v string) Text {
+// checkCode tells what is wrong with an office or counter code: ok, or why not. A code
+// is 1 to 64 letters, digits, '-', '_' or '.', as it is part of the kiosk's URL.
+func checkCode(v string) (Message, bool) {
 	if v == "" {
-		return Text{"vi": "trống.", "en": "is empty."}
+		return Msg("paper.code.empty"), false
 	}
 	if utf8.RuneCountInString(v) > maxCodeLen {
-		return Text{"vi": fmt.Sprintf("dài quá %d ký tự.", maxCodeLen), "en": fmt.Sprintf("is longer than %d characters.", maxCodeLen)}
+		return Msg("paper.code.too_long", maxCodeLen), false
 	}
 	for _, r := range v {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' && r != '.' {
-			return Text{
-				"vi": fmt.Sprintf("%q chỉ được gồm chữ, số và các dấu - _ .", v),
-				"en": fmt.Sprintf("%q may hold only letters, digits and - _ .", v),
-			}
+			return Msg("paper.code.characters", v), false
 		}
 	}
-	return nil
+	return Message{}, true
 }
 
 // parseSubmittedAt reads RFC 3339, or a day (YYYY-MM-DD or DD/MM/YYYY, Vietnam time, taken
 // as noon so that the day is never in doubt), or YYYY-MM-DD HH:MM[:SS] in Vietnam time.
-// It may not be later than now.
-func parseSubmittedAt(v string, now time.Time) (time.Time, Text) {
+// It may not be later than now; when ok is false, problem says why.
+func parseSubmittedAt(v string, now time.Time) (t time.Time, problem Message, ok bool) {
 	if v == "" {
-		return time.Time{}, Text{
-			"vi": "ô trống; cần ngày khảo sát (YYYY-MM-DD hoặc RFC 3339).",
-			"en": "the cell is empty; the day of the questionnaire is needed (YYYY-MM-DD or RFC 3339).",
-		}
+		return time.Time{}, Msg("paper.problem.date_empty"), false
 	}
 	vn := vietnam
 	var (
-		t       time.Time
 		err     error
 		dayOnly bool
 	)
@@ -446,10 +409,7 @@ func parseSubmittedAt(v string, now time.Time) (time.Time, Text) {
 		}
 	}
 	if err != nil {
-		return time.Time{}, Text{
-			"vi": fmt.Sprintf("%q không phải là ngày hợp lệ; dùng YYYY-MM-DD (ví dụ 2025-08-01) hoặc RFC 3339.", v),
-			"en": fmt.Sprintf("%q is not a date; use YYYY-MM-DD (e.g. 2025-08-01) or RFC 3339.", v),
-		}
+		return time.Time{}, Msg("paper.problem.date", v), false
 	}
 	if dayOnly {
 		t = t.Add(12 * time.Hour)
@@ -458,12 +418,9 @@ func parseSubmittedAt(v string, now time.Time) (time.Time, Text) {
 		}
 	}
 	if t.After(now) {
-		return time.Time{}, Text{
-			"vi": fmt.Sprintf("ngày %s nằm trong tương lai.", v),
-			"en": fmt.Sprintf("%s is in the future.", v),
-		}
+		return time.Time{}, Msg("paper.problem.date_future", v), false
 	}
-	return t, nil
+	return t, Message{}, true
 }
 
 func contains(list []string, v string) bool {

@@ -139,36 +139,36 @@ func TestParsePaperErrors(t *testing.T) {
 		lines  []string
 		row    int
 		column string
-		msg    string // part of the English message
+		key    string // the message's catalogue key
 	}{
-		{"empty file", nil, 0, "", "empty"},
-		{"header only", []string{paperHeaderLine}, 0, "", "only the header"},
-		{"unknown column", []string{"province,office,counter,channel,submitted_at,E1.1,E9.9", ok}, 1, "E9.9", `"E9.9" is not a column`},
-		{"case matters", []string{"Province,office,counter,channel,submitted_at,E1.1", ok}, 1, "Province", "case-sensitive"},
-		{"duplicate column", []string{"province,office,counter,channel,submitted_at,E1.1,E1.1", ok}, 1, "E1.1", "appears twice"},
-		{"missing fixed column", []string{"province,office,counter,submitted_at,E1.1", "31,o,c,2025-08-01,5"}, 1, "channel", "missing"},
-		{"no criterion column", []string{"province,office,counter,channel,submitted_at,field", "31,o,c,paper,2025-08-01,land"}, 1, "", "no criterion"},
-		{"bad province", []string{paperHeaderLine, ok, "99,o,c,paper,2025-08-01,5,,,,,"}, 3, "province", `"99" is not a province code`},
-		{"empty province", []string{paperHeaderLine, ",o,c,paper,2025-08-01,5,,,,,"}, 2, "province", "province code is needed"},
-		{"province not in force", []string{paperHeaderLine, "30,o,c,paper,2025-08-01,5,,,,,"}, 2, "province", "30 was not in force on 2025-08-01"},
-		{"bad channel", []string{paperHeaderLine, "31,o,c,fax,2025-08-01,5,,,,,"}, 2, "channel", `"fax" is not a channel`},
-		{"bad date", []string{paperHeaderLine, "31,o,c,paper,2025-13-01,5,,,,,"}, 2, "submitted_at", `"2025-13-01" is not a date`},
-		{"US date", []string{paperHeaderLine, "31,o,c,paper,08/31/2025,5,,,,,"}, 2, "submitted_at", "is not a date"},
-		{"empty date", []string{paperHeaderLine, "31,o,c,paper,,5,,,,,"}, 2, "submitted_at", "day of the questionnaire is needed"},
-		{"future date", []string{paperHeaderLine, "31,o,c,paper,2026-03-11,5,,,,,"}, 2, "submitted_at", "in the future"},
-		{"future moment", []string{paperHeaderLine, "31,o,c,paper,2026-03-10T16:00:00+07:00,5,,,,,"}, 2, "submitted_at", "in the future"},
-		{"value 6", []string{paperHeaderLine, ok, ok, ok, ok, ok, "31,o,c,paper,2025-08-01,5,4,6,,,"}, 7, "E2.3", `"6" is not a value from 1 to 5`},
-		{"value 0", []string{paperHeaderLine, "31,o,c,paper,2025-08-01,0,,,,,"}, 2, "E1.1", `"0" is not a value`},
-		{"value 4.5", []string{paperHeaderLine, "31,o,c,paper,2025-08-01,4.5,,,,,"}, 2, "E1.1", `"4.5" is not a value`},
-		{"wrong field", []string{paperHeaderLine, "31,o,c,paper,2025-08-01,5,,,,space,"}, 2, "field", `"space" is not a procedure field`},
-		{"wrong option", []string{paperHeaderLine, "31,o,c,paper,2025-08-01,5,,,,,maybe"}, 2, "P2", `"maybe" is not an option of question P2`},
-		{"nothing answered", []string{paperHeaderLine, "31,o,c,paper,2025-08-01,,,,,land,"}, 2, "", "no criterion is answered"},
-		{"empty office", []string{paperHeaderLine, "31,,c,paper,2025-08-01,5,,,,,"}, 2, "office", "office code is empty"},
-		{"bad counter code", []string{paperHeaderLine, "31,o,quầy 1/2,paper,2025-08-01,5,,,,,"}, 2, "counter", "may hold only letters"},
-		{"short row", []string{paperHeaderLine, "31,o"}, 2, "counter", "code is needed"},
-		{"cell beyond header", []string{paperHeaderLine, ok + ",extra"}, 2, "L", "outside the header"},
-		{"data under blank header", []string{paperHeaderLine + ",", ok + ",x"}, 2, "L", "no name in the header"},
-		{"numbering counts blank rows", []string{paperHeaderLine, ok, ",,,", "", "31,o,c,paper,2025-08-01,7,,,,,"}, 5, "E1.1", `"7"`},
+		{"empty file", nil, 0, "", "paper.problem.empty"},
+		{"header only", []string{paperHeaderLine}, 0, "", "paper.problem.header_only"},
+		{"unknown column", []string{"province,office,counter,channel,submitted_at,E1.1,E9.9", ok}, 1, "E9.9", "paper.problem.unknown_column"},
+		{"case matters", []string{"Province,office,counter,channel,submitted_at,E1.1", ok}, 1, "Province", "paper.problem.unknown_column"},
+		{"duplicate column", []string{"province,office,counter,channel,submitted_at,E1.1,E1.1", ok}, 1, "E1.1", "paper.problem.column_twice"},
+		{"missing fixed column", []string{"province,office,counter,submitted_at,E1.1", "31,o,c,2025-08-01,5"}, 1, "channel", "paper.problem.column_missing"},
+		{"no criterion column", []string{"province,office,counter,channel,submitted_at,field", "31,o,c,paper,2025-08-01,land"}, 1, "", "paper.problem.no_criterion_column"},
+		{"bad province", []string{paperHeaderLine, ok, "99,o,c,paper,2025-08-01,5,,,,,"}, 3, "province", "paper.problem.province_unknown"},
+		{"empty province", []string{paperHeaderLine, ",o,c,paper,2025-08-01,5,,,,,"}, 2, "province", "paper.problem.province_empty"},
+		{"province not in force", []string{paperHeaderLine, "30,o,c,paper,2025-08-01,5,,,,,"}, 2, "province", "paper.problem.province_taken_over"},
+		{"bad channel", []string{paperHeaderLine, "31,o,c,fax,2025-08-01,5,,,,,"}, 2, "channel", "paper.problem.channel"},
+		{"bad date", []string{paperHeaderLine, "31,o,c,paper,2025-13-01,5,,,,,"}, 2, "submitted_at", "paper.problem.date"},
+		{"US date", []string{paperHeaderLine, "31,o,c,paper,08/31/2025,5,,,,,"}, 2, "submitted_at", "paper.problem.date"},
+		{"empty date", []string{paperHeaderLine, "31,o,c,paper,,5,,,,,"}, 2, "submitted_at", "paper.problem.date_empty"},
+		{"future date", []string{paperHeaderLine, "31,o,c,paper,2026-03-11,5,,,,,"}, 2, "submitted_at", "paper.problem.date_future"},
+		{"future moment", []string{paperHeaderLine, "31,o,c,paper,2026-03-10T16:00:00+07:00,5,,,,,"}, 2, "submitted_at", "paper.problem.date_future"},
+		{"value 6", []string{paperHeaderLine, ok, ok, ok, ok, ok, "31,o,c,paper,2025-08-01,5,4,6,,,"}, 7, "E2.3", "paper.problem.value"},
+		{"value 0", []string{paperHeaderLine, "31,o,c,paper,2025-08-01,0,,,,,"}, 2, "E1.1", "paper.problem.value"},
+		{"value 4.5", []string{paperHeaderLine, "31,o,c,paper,2025-08-01,4.5,,,,,"}, 2, "E1.1", "paper.problem.value"},
+		{"wrong field", []string{paperHeaderLine, "31,o,c,paper,2025-08-01,5,,,,space,"}, 2, "field", "paper.problem.field"},
+		{"wrong option", []string{paperHeaderLine, "31,o,c,paper,2025-08-01,5,,,,,maybe"}, 2, "P2", "paper.problem.option"},
+		{"nothing answered", []string{paperHeaderLine, "31,o,c,paper,2025-08-01,,,,,land,"}, 2, "", "paper.problem.nothing_answered"},
+		{"empty office", []string{paperHeaderLine, "31,,c,paper,2025-08-01,5,,,,,"}, 2, "office", "paper.problem.office_code"},
+		{"bad counter code", []string{paperHeaderLine, "31,o,quầy 1/2,paper,2025-08-01,5,,,,,"}, 2, "counter", "paper.problem.counter_code"},
+		{"short row", []string{paperHeaderLine, "31,o"}, 2, "counter", "paper.problem.code_needed"},
+		{"cell beyond header", []string{paperHeaderLine, ok + ",extra"}, 2, "L", "paper.problem.outside_header"},
+		{"data under blank header", []string{paperHeaderLine + ",", ok + ",x"}, 2, "L", "paper.problem.unnamed_column"},
+		{"numbering counts blank rows", []string{paperHeaderLine, ok, ",,,", "", "31,o,c,paper,2025-08-01,7,,,,,"}, 5, "E1.1", "paper.problem.value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,11 +188,8 @@ func TestParsePaperErrors(t *testing.T) {
 				t.Fatalf("error %T %v, want PaperErrors", err, err)
 			}
 			e := list[0]
-			if e.Row != tt.row || e.Column != tt.column || !strings.Contains(e.Msg["en"], tt.msg) {
-				t.Errorf("got row %d column %q %q; want row %d column %q containing %q", e.Row, e.Column, e.Msg["en"], tt.row, tt.column, tt.msg)
-			}
-			if e.Msg["vi"] == "" || e.Msg["vi"] == e.Msg["en"] {
-				t.Errorf("no Vietnamese message: %q", e.Msg["vi"])
+			if e.Row != tt.row || e.Column != tt.column || e.Msg.Key != tt.key {
+				t.Errorf("got row %d column %q %s; want row %d column %q %s", e.Row, e.Column, e.Msg, tt.row, tt.column, tt.key)
 			}
 		})
 	}
@@ -216,12 +213,9 @@ func TestParsePaperReportsSeveralProblems(t *testing.T) {
 	if !errors.As(err, &list) || len(list) != 2 || list[0].Column != "channel" || list[1].Column != "E1.1" {
 		t.Errorf("got %v", err)
 	}
-	want := `row 2, column channel: "fax" is not a channel; use kiosk, paper or online.`
-	if got := list[0].Error(); got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
-	}
-	if got := list[0].Message("vi"); !strings.HasPrefix(got, "dòng 2, cột channel: ") {
-		t.Errorf("Vietnamese message %q", got)
+	want := Msg("paper.at.row_column", 2, "channel", Msg("paper.problem.channel", "fax"))
+	if got := list[0].Describe(); got.String() != want.String() {
+		t.Errorf("Describe() = %s, want %s", got, want)
 	}
 }
 

@@ -33,20 +33,22 @@ type PeriodQuery struct {
 	Year, Quarter, Month, From, To string
 }
 
-// PeriodError is a period that cannot be understood; Error is the English message.
-type PeriodError struct{ Msg Text }
+// PeriodError is a period that cannot be understood.
+type PeriodError struct{ Msg Message }
 
-func (e *PeriodError) Error() string { return e.Msg.In("en") }
+func (e *PeriodError) Error() string { return "period: " + e.Msg.String() }
 
-func periodError(en, vi string) error { return &PeriodError{Msg: Text{"en": en, "vi": vi}} }
+// Describe says what is wrong with the period.
+func (e *PeriodError) Describe() Message { return e.Msg }
+
+func periodError(m Message) error { return &PeriodError{Msg: m} }
 
 // ParsePeriod reads a year (default: the current one in Vietnam), optionally narrowed to a
 // quarter or a month, or an explicit from/to range of YYYY-MM-DD dates.
 func ParsePeriod(pq PeriodQuery, now time.Time) (Period, error) {
 	if pq.From != "" || pq.To != "" {
 		if pq.Year != "" || pq.Quarter != "" || pq.Month != "" {
-			return Period{}, periodError("give either from/to or year/quarter/month, not both",
-				"chọn khoảng ngày (từ ngày, đến ngày) hoặc năm/quý/tháng, không chọn cả hai")
+			return Period{}, periodError(Msg("period.error.range_and_year"))
 		}
 		return parseRange(pq.From, pq.To)
 	}
@@ -54,26 +56,23 @@ func ParsePeriod(pq PeriodQuery, now time.Time) (Period, error) {
 	if pq.Year != "" {
 		y, err := strconv.Atoi(pq.Year)
 		if err != nil || y < 2000 || y > 2100 {
-			return Period{}, periodError(fmt.Sprintf("year %q is not a year between 2000 and 2100", pq.Year),
-				fmt.Sprintf("năm %q không phải là một năm từ 2000 đến 2100", pq.Year))
+			return Period{}, periodError(Msg("period.error.year", pq.Year))
 		}
 		year = y
 	}
 	switch {
 	case pq.Quarter != "" && pq.Month != "":
-		return Period{}, periodError("give either quarter or month, not both", "chọn quý hoặc tháng, không chọn cả hai")
+		return Period{}, periodError(Msg("period.error.quarter_and_month"))
 	case pq.Quarter != "":
 		q, err := strconv.Atoi(pq.Quarter)
 		if err != nil || q < 1 || q > 4 {
-			return Period{}, periodError(fmt.Sprintf("quarter %q is not 1, 2, 3 or 4", pq.Quarter),
-				fmt.Sprintf("quý %q không phải là 1, 2, 3 hoặc 4", pq.Quarter))
+			return Period{}, periodError(Msg("period.error.quarter", pq.Quarter))
 		}
 		return QuarterPeriod(year, q), nil
 	case pq.Month != "":
 		m, err := strconv.Atoi(pq.Month)
 		if err != nil || m < 1 || m > 12 {
-			return Period{}, periodError(fmt.Sprintf("month %q is not a month from 1 to 12", pq.Month),
-				fmt.Sprintf("tháng %q không phải là một tháng từ 1 đến 12", pq.Month))
+			return Period{}, periodError(Msg("period.error.month", pq.Month))
 		}
 		return MonthPeriod(year, m), nil
 	}
@@ -82,25 +81,21 @@ func ParsePeriod(pq PeriodQuery, now time.Time) (Period, error) {
 
 func parseRange(from, to string) (Period, error) {
 	if from == "" || to == "" {
-		return Period{}, periodError("a date range needs both from and to (YYYY-MM-DD)",
-			"khoảng ngày cần cả ngày bắt đầu và ngày kết thúc")
+		return Period{}, periodError(Msg("period.error.range_incomplete"))
 	}
 	f, err := ParseDate(from)
 	if err != nil {
-		return Period{}, periodError(fmt.Sprintf("from %q is not a date YYYY-MM-DD", from),
-			fmt.Sprintf("ngày bắt đầu %q không phải là một ngày (YYYY-MM-DD)", from))
+		return Period{}, periodError(Msg("period.error.from", from))
 	}
 	t, err := ParseDate(to)
 	if err != nil {
-		return Period{}, periodError(fmt.Sprintf("to %q is not a date YYYY-MM-DD", to),
-			fmt.Sprintf("ngày kết thúc %q không phải là một ngày (YYYY-MM-DD)", to))
+		return Period{}, periodError(Msg("period.error.to", to))
 	}
 	if t.Before(f) {
-		return Period{}, periodError(fmt.Sprintf("from %s is after to %s", from, to),
-			fmt.Sprintf("ngày bắt đầu %s ở sau ngày kết thúc %s", from, to))
+		return Period{}, periodError(Msg("period.error.reversed", from, to))
 	}
 	if t.Sub(f) > 20*366*24*time.Hour {
-		return Period{}, periodError("a date range may span at most 20 years", "khoảng ngày dài tối đa 20 năm")
+		return Period{}, periodError(Msg("period.error.too_long"))
 	}
 	return Period{Kind: "range", Year: f.Year(), From: f, To: t}, nil
 }
@@ -111,6 +106,9 @@ func ParseDate(s string) (time.Time, error) {
 }
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, VietnamTime()) }
+
+// DayOf is the day of moment t in Vietnam, at its first instant: how days travel.
+func DayOf(t time.Time) time.Time { return date(t.In(VietnamTime()).Date()) }
 
 // YearPeriod is calendar year y.
 func YearPeriod(y int) Period {
@@ -216,4 +214,31 @@ func (p Period) Spans() Spans {
 		s.Days = append(s.Days, [2]int{DayKey(afterLastWhole), p.LastDay()})
 	}
 	return s
+}
+
+// Name names the period for people: "Năm 2025", "Quý 2/2025", "March 2026", a range of days.
+func (p Period) Name() Message {
+	switch p.Kind {
+	case "year":
+		return Msg("period.name.year", p.Year)
+	case "quarter":
+		return Msg("period.name.quarter", p.Quarter, p.Year)
+	case "month":
+		return Msg("period.name.month", p.Month, p.Year, monthName(p.Month))
+	}
+	return Msg("period.name.range", p.From, p.To)
+}
+
+// MonthName names a YYYYMM month compactly for people: 03/2025 or 2025-03.
+func MonthName(key int) Message { return Msg("period.name.month_short", key/100, key%100) }
+
+// MonthString writes a YYYYMM month the way the API and exports do: 2025-03.
+func MonthString(key int) string { return fmt.Sprintf("%d-%02d", key/100, key%100) }
+
+// monthName is the name of month m (1–12) of the year.
+func monthName(m int) Message {
+	names := [...]Message{Msg("month.name.1"), Msg("month.name.2"), Msg("month.name.3"), Msg("month.name.4"),
+		Msg("month.name.5"), Msg("month.name.6"), Msg("month.name.7"), Msg("month.name.8"),
+		Msg("month.name.9"), Msg("month.name.10"), Msg("month.name.11"), Msg("month.name.12")}
+	return names[m-1]
 }

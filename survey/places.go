@@ -3,7 +3,6 @@ package survey
 import (
 	_ "embed"
 	"encoding/json"
-	"fmt"
 	"sort"
 	"time"
 )
@@ -101,13 +100,25 @@ func Successor(u Unit, targets []Unit) (Unit, bool) {
 // ReportDay is the day whose units a period's figures are shown for: the period's last
 // day, or today if the period ends later, or today whatever the period when current is
 // set (units=current: earlier responses mapped onto today's provinces).
-func ReportDay(p Period, now time.Time, current bool) string {
-	end := p.To
-	today := date(now.In(VietnamTime()).Date())
-	if current || end.After(today) {
-		end = today
+func ReportDay(p Period, now time.Time, current bool) time.Time {
+	today := DayOf(now)
+	if current || p.To.After(today) {
+		return today
 	}
-	return end.Format("2006-01-02")
+	return p.To
+}
+
+// dayString writes a day the way units' validity dates are written: YYYY-MM-DD.
+func dayString(day time.Time) string { return day.In(VietnamTime()).Format("2006-01-02") }
+
+// ProvinceAt finds the province with code in force on day, and the former units merged
+// into it whose counts belong to its territory (see UnitsInto).
+func ProvinceAt(all []Unit, code string, day time.Time) (unit Unit, formers []Unit, ok bool) {
+	unit, ok = UnitAt(all, code, dayString(day))
+	if !ok {
+		return Unit{}, nil, false
+	}
+	return unit, UnitsInto(all, unit)[1:], true
 }
 
 // UnitsQuery says how a report's provinces are chosen: "" (those in force at the end of
@@ -119,6 +130,5 @@ func UnitsQuery(s string) (current bool, err error) {
 	case "current":
 		return true, nil
 	}
-	return false, periodError(fmt.Sprintf("units %q is not \"period\" or \"current\"", s),
-		fmt.Sprintf("địa giới %q không phải là \"period\" hoặc \"current\"", s))
+	return false, periodError(Msg("period.error.units", s))
 }

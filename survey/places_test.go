@@ -176,7 +176,7 @@ func TestReportDay(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := ReportDay(c.p, c.now, c.current); got != c.want {
+			if got := dayString(ReportDay(c.p, c.now, c.current)); got != c.want {
 				t.Errorf("ReportDay = %s, want %s", got, c.want)
 			}
 		})

@@ -13,20 +13,34 @@ const (
 	Overserved Quadrant = "overserved" // less important, above average (possible overkill)
 )
 
-var quadrantLabels = map[Quadrant]Text{
-	FixFirst:   {"vi": "Ưu tiên cải thiện", "en": "Fix first"},
-	KeepUp:     {"vi": "Duy trì", "en": "Keep up"},
-	Secondary:  {"vi": "Thứ yếu", "en": "Secondary"},
-	Overserved: {"vi": "Có thể đầu tư quá mức", "en": "Possible overkill"},
+// Label names the quadrant.
+func (q Quadrant) Label() Message {
+	switch q {
+	case FixFirst:
+		return Msg("quadrant.fix_first")
+	case KeepUp:
+		return Msg("quadrant.keep_up")
+	case Secondary:
+		return Msg("quadrant.secondary")
+	}
+	return Msg("quadrant.overserved")
 }
 
-// Label is the quadrant's name in lang ("vi" or "en"; other languages get Vietnamese).
-func (q Quadrant) Label(lang string) string {
-	if t, ok := quadrantLabels[q]; ok {
-		return t.In(lang)
+// Help says what the quadrant means for the criteria in it.
+func (q Quadrant) Help() Message {
+	switch q {
+	case FixFirst:
+		return Msg("dash.quadrant.fix-first")
+	case KeepUp:
+		return Msg("dash.quadrant.keep-up")
+	case Secondary:
+		return Msg("dash.quadrant.secondary")
 	}
-	return string(q)
+	return Msg("dash.quadrant.overserved")
 }
+
+// Quadrants lists the quadrants in the order a legend shows them, what to fix first first.
+func Quadrants() []Quadrant { return []Quadrant{FixFirst, KeepUp, Secondary, Overserved} }
 
 // PriorityPoint is one criterion in the importance × performance matrix.
 type PriorityPoint struct {

@@ -204,27 +204,24 @@ func TestPrioritiesFromCompute(t *testing.T) {
 
 func TestQuadrantLabel(t *testing.T) {
 	cases := []struct {
-		q      Quadrant
-		vi, en string
+		q           Quadrant
+		label, help string
 	}{
-		{FixFirst, "Ưu tiên cải thiện", "Fix first"},
-		{KeepUp, "Duy trì", "Keep up"},
-		{Secondary, "Thứ yếu", "Secondary"},
-		{Overserved, "Có thể đầu tư quá mức", "Possible overkill"},
+		{FixFirst, "quadrant.fix_first", "dash.quadrant.fix-first"},
+		{KeepUp, "quadrant.keep_up", "dash.quadrant.keep-up"},
+		{Secondary, "quadrant.secondary", "dash.quadrant.secondary"},
+		{Overserved, "quadrant.overserved", "dash.quadrant.overserved"},
 	}
 	for _, c := range cases {
-		if got := c.q.Label("vi"); got != c.vi {
-			t.Errorf("%s vi = %q, want %q", c.q, got, c.vi)
+		if got := c.q.Label().Key; got != c.label {
+			t.Errorf("%s label %q, want %q", c.q, got, c.label)
 		}
-		if got := c.q.Label("en"); got != c.en {
-			t.Errorf("%s en = %q, want %q", c.q, got, c.en)
-		}
-		if got := c.q.Label("fr"); got != c.vi {
-			t.Errorf("%s fr = %q, want the Vietnamese %q", c.q, got, c.vi)
+		if got := c.q.Help().Key; got != c.help {
+			t.Errorf("%s help %q, want %q", c.q, got, c.help)
 		}
 	}
-	if got := Quadrant("other").Label("en"); got != "other" {
-		t.Errorf("unknown quadrant label = %q", got)
+	if got := Quadrants(); len(got) != 4 || got[0] != FixFirst {
+		t.Errorf("legend order %v", got)
 	}
 	if string(FixFirst) != "fix-first" || string(KeepUp) != "keep-up" || string(Secondary) != "secondary" || string(Overserved) != "overserved" {
 		t.Error("quadrant values changed")

@@ -99,9 +99,28 @@ type Criterion struct {
 
 // Question is a multiple-choice question outside the index (perception, profile).
 type Question struct {
-	Code    string   `json:"code"`
-	Text    Text     `json:"text"`
-	Options []Option `json:"options"`
+	Code    string          `json:"code"`
+	Text    Text            `json:"text"`
+	Options []Option        `json:"options"`
+	Report  *QuestionReport `json:"report,omitempty"`
+}
+
+// QuestionReport says how the dashboards show a question's answers. A question without
+// one (the respondent's profile) is stored and imported but not shown there.
+type QuestionReport struct {
+	Role     string    `json:"role"` // RolePerception
+	Headline *Headline `json:"headline,omitempty"`
+}
+
+// RolePerception marks a question of the citizens' perceptions (trips, harassment,
+// informal payments), tabulated on a province's page.
+const RolePerception = "perception"
+
+// Headline is the option whose share a report puts first, and what that share means
+// ("came only once", "answered yes").
+type Headline struct {
+	Option string `json:"option"`
+	Text   Text   `json:"text"`
 }
 
 // Option is one answer to a Question.
@@ -173,8 +192,75 @@ func (q *Questionnaire) check() error {
 		if len(x.Options) == 0 {
 			return fmt.Errorf("questionnaire %s: question %s has no options", q.Code, x.Code)
 		}
+		if err := x.checkReport(); err != nil {
+			return fmt.Errorf("questionnaire %s: question %s: %w", q.Code, x.Code, err)
+		}
 	}
 	return nil
+}
+
+func (x Question) checkReport() error {
+	r := x.Report
+	if r == nil {
+		return nil
+	}
+	if r.Role != RolePerception {
+		return fmt.Errorf("report role %q is not %q", r.Role, RolePerception)
+	}
+	if h := r.Headline; h != nil && (!hasOption(x.Options, h.Option) || len(h.Text) == 0) {
+		return fmt.Errorf("the headline needs one of the question's options and its text")
+	}
+	return nil
+}
+
+// Perceptions lists the questions of the citizens' perceptions, in questionnaire order.
+func (q *Questionnaire) Perceptions() []Question {
+	var out []Question
+	for _, x := range q.Questions {
+		if x.Report != nil && x.Report.Role == RolePerception {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// ParseStoredQuestionnaire decodes a stored questionnaire version. The official version
+// stored before questions carried report roles (a database made by an earlier release)
+// takes them from the embedded copy of the same version, where every question it has is
+// unchanged: the stored definition stays as it was published.
+func ParseStoredQuestionnaire(data []byte) (*Questionnaire, error) {
+	q, err := ParseQuestionnaire(data)
+	if err != nil {
+		return nil, err
+	}
+	official := Official()
+	if q.Code != official.Code || q.Version != official.Version {
+		return q, nil
+	}
+	for _, x := range q.Questions {
+		if x.Report != nil {
+			return q, nil // the version says how it is reported
+		}
+	}
+	for i, x := range q.Questions {
+		if ref, ok := official.Question(x.Code); ok && sameOptions(x.Options, ref.Options) {
+			q.Questions[i].Report = ref.Report
+		}
+	}
+	return q, nil
+}
+
+// sameOptions reports whether two questions offer the same option values in the same order.
+func sameOptions(a, b []Option) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Value != b[i].Value {
+			return false
+		}
+	}
+	return true
 }
 
 // CriterionCodes lists every criterion code in questionnaire order.

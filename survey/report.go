@@ -1,31 +1,73 @@
 package survey
 
-import "sort"
+import (
+	"sort"
+	"time"
+)
 
 // UnitIndex is a provincial unit's index in a report.
 type UnitIndex struct {
 	Unit  Unit
 	Index Index
 	Rank  int // 0: no responses, not ranked
+	// Previous is the unit's SIPAS in the period before, on the same territory, and
+	// Change this period's minus it, in points; nil when either is undefined or the
+	// previous period was not asked for.
+	Previous, Change *float64
 }
 
 // Report is the national table of a period: every unit in force on Day with its index and
 // rank, the national average of the provinces' SIPAS (as MoHA reports it) and the index
 // pooled over every response.
 type Report struct {
-	Period    Period
-	Day       string
-	Units     []UnitIndex
-	Average   *float64
-	AverageCI Interval
-	Pooled    Index
+	Questionnaire  *Questionnaire
+	Period         Period
+	PreviousPeriod Period    // the period the change is against
+	Day            time.Time // the day whose units are shown
+	Units          []UnitIndex
+	Average        *float64
+	AverageCI      Interval
+	Pooled         Index
+}
+
+// NationalInput is what a national table is computed from, as the store reads it: the
+// questionnaire, every stored unit and the kept counts of the period per stored unit
+// (keyed by Unit.ID, the unit in force when each response was given).
+type NationalInput struct {
+	Questionnaire *Questionnaire
+	Units         []Unit
+	Period        Period
+	Counts        map[uint]*Tally
+	// Previous holds the counts of Period.Previous(), for the change of every unit; nil
+	// when the change is not wanted.
+	Previous map[uint]*Tally
+}
+
+// Report is the national table of the input's period shown with the units in force on day
+// (ReportDay), with every unit's change against the previous period when its counts were read.
+func (in NationalInput) Report(day time.Time) Report {
+	q := in.Questionnaire
+	r := q.NationalReport(in.Units, in.Counts, in.Period, day)
+	if in.Previous == nil {
+		return r
+	}
+	before := map[uint]*float64{}
+	for _, u := range q.NationalReport(in.Units, in.Previous, r.PreviousPeriod, day).Units {
+		before[u.Unit.ID] = u.Index.SIPAS
+	}
+	for i := range r.Units {
+		u := &r.Units[i]
+		u.Previous = before[u.Unit.ID]
+		u.Change = Change(u.Index.SIPAS, u.Previous)
+	}
+	return r
 }
 
 // NationalReport builds the report from the counts kept per stored unit (keyed by Unit.ID,
 // the unit in force when each response was given). Counts of former units are added to
 // the unit that took over their territory.
-func (q *Questionnaire) NationalReport(all []Unit, counts map[uint]*Tally, p Period, day string) Report {
-	targets := UnitsOn(all, day)
+func (q *Questionnaire) NationalReport(all []Unit, counts map[uint]*Tally, p Period, day time.Time) Report {
+	targets := UnitsOn(all, dayString(day))
 	byID := make(map[uint]Unit, len(all))
 	for _, u := range all {
 		byID[u.ID] = u
@@ -43,7 +85,7 @@ func (q *Questionnaire) NationalReport(all []Unit, counts map[uint]*Tally, p Per
 		}
 		merged[succ.ID].Add(t)
 	}
-	r := Report{Period: p, Day: day, Pooled: q.Compute(pooled)}
+	r := Report{Questionnaire: q, Period: p, PreviousPeriod: p.Previous(), Day: day, Pooled: q.Compute(pooled)}
 	sipas := make([]*float64, len(targets))
 	for i, u := range targets {
 		ix := q.Compute(merged[u.ID])

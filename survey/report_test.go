@@ -30,8 +30,8 @@ func TestNationalReport(t *testing.T) {
 		id("22", after): tallyOf(allCriteria(5)),
 		id("79", after): tallyOf(repeat(2, allCriteria(2))...),
 	}
-	r := official.NationalReport(all, counts, YearPeriod(2025), after)
-	if r.Day != after || r.Period.String() != "2025" {
+	r := official.NationalReport(all, counts, YearPeriod(2025), mustDay(t, after))
+	if dayString(r.Day) != after || r.Period.String() != "2025" {
 		t.Errorf("report of %s on %s", r.Period, r.Day)
 	}
 	if len(r.Units) != 34 {
@@ -119,7 +119,7 @@ func TestNationalReportFormerUnits(t *testing.T) {
 		id("22"): tallyOf(allCriteria(4), allCriteria(5)),            // 100
 		id("74"): tallyOf(sub(map[string]int{"E1.1": 3, "E2.1": 5})), // E1 0, E2 100 → 50
 	}
-	r := official.NationalReport(all, counts, YearPeriod(2024), day)
+	r := official.NationalReport(all, counts, YearPeriod(2024), mustDay(t, day))
 	if len(r.Units) != 63 {
 		t.Fatalf("%d units in 2024, want 63", len(r.Units))
 	}
@@ -128,7 +128,7 @@ func TestNationalReportFormerUnits(t *testing.T) {
 	for k, v := range counts {
 		withLater[k] = v
 	}
-	r2 := official.NationalReport(all, withLater, YearPeriod(2024), day)
+	r2 := official.NationalReport(all, withLater, YearPeriod(2024), mustDay(t, day))
 	var inUnits int64
 	for _, u := range r2.Units {
 		inUnits += u.Index.Responses
@@ -175,7 +175,7 @@ func TestNationalReportUnitsCurrent(t *testing.T) {
 		id("31"): tallyOf(allCriteria(1)),
 		id("77"): tallyOf(allCriteria(4)),
 	}
-	r := official.NationalReport(all, counts, YearPeriod(2024), "2026-02-01")
+	r := official.NationalReport(all, counts, YearPeriod(2024), mustDay(t, "2026-02-01"))
 	if len(r.Units) != 34 {
 		t.Fatalf("%d units, want 34", len(r.Units))
 	}
@@ -188,7 +188,7 @@ func TestNationalReportUnitsCurrent(t *testing.T) {
 }
 
 func TestNationalReportEmpty(t *testing.T) {
-	r := official.NationalReport(stored(), nil, YearPeriod(2025), "2025-12-31")
+	r := official.NationalReport(stored(), nil, YearPeriod(2025), mustDay(t, "2025-12-31"))
 	if len(r.Units) != 34 || r.Average != nil || r.Pooled.SIPAS != nil || r.Pooled.Responses != 0 {
 		t.Fatalf("empty report = %d units, average %v, pooled %v", len(r.Units), show(r.Average), show(r.Pooled.SIPAS))
 	}

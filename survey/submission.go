@@ -2,7 +2,6 @@ package survey
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,14 +19,15 @@ type Submission struct {
 // Name is the form field or column at fault ("" for the whole submission).
 type InputError struct {
 	Name string
-	Msg  Text
+	Msg  Message
 }
 
-func (e *InputError) Error() string { return e.Msg.In("en") }
+func (e *InputError) Error() string { return "input " + e.Name + ": " + e.Msg.String() }
 
-func inputError(name, vi, en string) *InputError {
-	return &InputError{Name: name, Msg: Text{"vi": vi, "en": en}}
-}
+// Describe says what is wrong with the input.
+func (e *InputError) Describe() Message { return e.Msg }
+
+func inputError(name string, m Message) *InputError { return &InputError{Name: name, Msg: m} }
 
 // Validate turns submitted form values into a Submission. Every name must be a criterion,
 // a question of q or the procedure field, given at most once; criteria take a value on the
@@ -43,9 +43,7 @@ func (q *Questionnaire) Validate(form map[string][]string) (Submission, error) {
 	for _, name := range names {
 		values := form[name]
 		if len(values) > 1 {
-			return Submission{}, inputError(name,
-				fmt.Sprintf("Câu %s được trả lời nhiều lần.", name),
-				fmt.Sprintf("Question %s was answered more than once.", name))
+			return Submission{}, inputError(name, Msg("submission.error.repeated", name))
 		}
 		v := ""
 		if len(values) == 1 {
@@ -56,9 +54,7 @@ func (q *Questionnaire) Validate(form map[string][]string) (Submission, error) {
 		}
 	}
 	if len(s.Criteria) == 0 {
-		return Submission{}, inputError("",
-			"Xin Ông/Bà đánh giá ít nhất một tiêu chí.",
-			"Please rate at least one criterion.")
+		return Submission{}, inputError("", Msg("submission.error.no_criterion"))
 	}
 	return s, nil
 }
@@ -66,9 +62,7 @@ func (q *Questionnaire) Validate(form map[string][]string) (Submission, error) {
 func (q *Questionnaire) set(s *Submission, name, v string) error {
 	if name == FieldName {
 		if v != "" && !q.HasField(v) {
-			return inputError(name,
-				fmt.Sprintf("Lĩnh vực %q không có trong phiếu.", v),
-				fmt.Sprintf("Unknown procedure field %q.", v))
+			return inputError(name, Msg("submission.error.field", v))
 		}
 		s.Field = v
 		return nil
@@ -79,9 +73,7 @@ func (q *Questionnaire) set(s *Submission, name, v string) error {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < q.Scale.Min || n > q.Scale.Max {
-			return inputError(name,
-				fmt.Sprintf("Tiêu chí %s: giá trị %q không hợp lệ, phải từ %d đến %d.", name, v, q.Scale.Min, q.Scale.Max),
-				fmt.Sprintf("Criterion %s: %q is not a value from %d to %d.", name, v, q.Scale.Min, q.Scale.Max))
+			return inputError(name, Msg("submission.error.value", name, v, q.Scale.Min, q.Scale.Max))
 		}
 		s.Criteria[name] = n
 		return nil
@@ -91,16 +83,12 @@ func (q *Questionnaire) set(s *Submission, name, v string) error {
 			return nil
 		}
 		if !hasOption(x.Options, v) {
-			return inputError(name,
-				fmt.Sprintf("Câu %s: lựa chọn %q không hợp lệ.", name, v),
-				fmt.Sprintf("Question %s: %q is not one of its options.", name, v))
+			return inputError(name, Msg("submission.error.option", name, v))
 		}
 		s.Answers[name] = v
 		return nil
 	}
-	return inputError(name,
-		fmt.Sprintf("Câu hỏi %q không có trong phiếu khảo sát.", name),
-		fmt.Sprintf("%q is not a question of this questionnaire.", name))
+	return inputError(name, Msg("submission.error.unknown", name))
 }
 
 // Encode is the canonical form of the answers: equal submissions encode equally, which

@@ -10,17 +10,14 @@ import (
 
 // Points writes a change in percent points with its sign (+1,23 or −0,50 in Vietnamese;
 // +1.23 or −0.50 in English); nil shows a dash.
-func Points(lang string, v any) string {
+func Points(l Locale, v any) string {
 	x, ok := number(v)
 	if !ok {
 		return "–"
 	}
-	s := fmt.Sprintf("%.2f", math.Abs(x))
-	if lang == "vi" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
+	s := l.decimals(math.Abs(x), 2)
 	switch {
-	case s == "0.00" || s == "0,00":
+	case s == l.decimals(0, 2):
 		return "±" + s
 	case x < 0:
 		return "−" + s
@@ -30,7 +27,7 @@ func Points(lang string, v any) string {
 
 // Range writes a 95 % interval [low, high] in percent (86,12–90,05 % or 86.12–90.05%);
 // a nil pointer shows a dash.
-func Range(lang string, v any) string {
+func Range(l Locale, v any) string {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Pointer {
 		if rv.IsNil() {
@@ -42,10 +39,7 @@ func Range(lang string, v any) string {
 		return "–"
 	}
 	lo, hi := rv.Index(0).Float(), rv.Index(1).Float()
-	if lang == "vi" {
-		return strings.Replace(fmt.Sprintf("%.2f", lo), ".", ",", 1) + "–" + strings.Replace(fmt.Sprintf("%.2f", hi), ".", ",", 1) + " %"
-	}
-	return fmt.Sprintf("%.2f–%.2f%%", lo, hi)
+	return l.percent(l.decimals(lo, 2) + "–" + l.decimals(hi, 2))
 }
 
 // Segment is one value's part of a distribution bar.
@@ -83,16 +77,12 @@ func Segments(v any) []Segment {
 
 // Decimal writes a number with two decimals the way the language does (0,53 or 0.53);
 // nil shows a dash.
-func Decimal(lang string, v any) string {
+func Decimal(l Locale, v any) string {
 	x, ok := number(v)
 	if !ok {
 		return "–"
 	}
-	s := fmt.Sprintf("%.2f", x)
-	if lang == "vi" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return strings.Replace(s, "-", "−", 1)
+	return strings.Replace(l.decimals(x, 2), "-", "−", 1)
 }
 
 // DistBar draws a distribution of answers (counts of 1, 2, …) as a small stacked bar, an
@@ -100,14 +90,14 @@ func Decimal(lang string, v any) string {
 // as its accessible name and in a line of text under it; a dash when there is no answer.
 // It is built here in one call rather than in the template, where a table of 22 bars
 // cost more than the rest of the page.
-func DistBar(lang string, values any) template.HTML {
+func DistBar(l Locale, values any) template.HTML {
 	segs := Segments(values)
 	if segs == nil {
 		return "–"
 	}
 	var label, numbers, rects strings.Builder
 	for i, s := range segs {
-		n := Number(lang, s.N) // digits and separators only
+		n := Number(l, s.N) // digits and separators only
 		if i > 0 {
 			label.WriteString(", ")
 			numbers.WriteString(" · ")

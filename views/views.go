@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -20,79 +19,10 @@ import (
 //go:embed layouts pages partials i18n
 var files embed.FS
 
-// Languages returns the languages the interface speaks, the default first.
-func Languages() []string { return []string{"vi", "en"} }
-
-// Lang returns l if the interface speaks it, else the default language.
-func Lang(l string) string {
-	for _, x := range Languages() {
-		if x == l {
-			return l
-		}
-	}
-	return Languages()[0]
-}
-
-// Other is the language a page's switch offers: the other one of the two.
-func Other(lang string) string {
-	if Lang(lang) == Languages()[0] {
-		return Languages()[1]
-	}
-	return Languages()[0]
-}
-
-// Catalog maps language → message key → text.
-type Catalog map[string]map[string]string
-
-// T translates key into lang; a missing key shows itself so that it is noticed.
-func (c Catalog) T(lang, key string, args ...any) string {
-	s, ok := c[lang][key]
-	if !ok {
-		s, ok = c[Languages()[0]][key]
-	}
-	if !ok {
-		return key
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
-	}
-	return s
-}
-
-// LoadCatalog reads the embedded i18n/<part>.<lang>.json files; each feature keeps its
-// own part, and a key defined twice is an error.
-func LoadCatalog() (Catalog, error) {
-	c := Catalog{}
-	for _, l := range Languages() {
-		names, err := fs.Glob(files, "i18n/*."+l+".json")
-		if err != nil {
-			return nil, err
-		}
-		c[l] = map[string]string{}
-		for _, name := range names {
-			data, err := files.ReadFile(name)
-			if err != nil {
-				return nil, err
-			}
-			m := map[string]string{}
-			if err := json.Unmarshal(data, &m); err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-			for k, v := range m {
-				if _, dup := c[l][k]; dup {
-					return nil, fmt.Errorf("%s: key %q is defined twice", name, k)
-				}
-				c[l][k] = v
-			}
-		}
-	}
-	return c, nil
-}
-
 // Renderer renders the pages; each page is parsed with the layout and the partials.
 type Renderer struct {
 	pages   map[string]*template.Template
-	Catalog Catalog
+	Catalog *Catalog
 }
 
 // New parses every template. assets maps a static path ("css/app.css") to its URL with a

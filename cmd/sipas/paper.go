@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"sipas/handlers"
+	"sipas/handlers/apijson"
 	"sipas/models"
 	"sipas/survey"
+	"sipas/views"
 )
 
 // importPaper stores a file of paper questionnaires (SPEC §4), all of it or nothing: every
@@ -80,27 +82,32 @@ func importPaper(ctx context.Context, env cmdEnv, args []string) error {
 	return nil
 }
 
-// nothingImported words a refused file: each problem on a line, naming row and column.
+// nothingImported words a refused file in English through the catalogue: each problem on
+// a line, naming row and column.
 func nothingImported(name string, err error) error {
+	catalog, cerr := views.LoadCatalog()
+	if cerr != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	words := func(m survey.Message) string { return strings.TrimSuffix(catalog.Message(cliLang, m), ".") }
 	var list survey.PaperErrors
 	var one *survey.PaperError
 	switch {
 	case errors.As(err, &list) && len(list) == 1:
-		return fmt.Errorf("%s; nothing was imported", strings.TrimSuffix(list[0].Message("en"), "."))
+		return errors.New(catalog.T(cliLang, "cli.import.refused", words(list[0].Describe())))
 	case errors.As(err, &list):
 		lines := make([]string, len(list))
 		for i, e := range list {
-			lines[i] = "  " + e.Message("en")
+			lines[i] = "  " + catalog.Message(cliLang, e.Describe())
 		}
-		more := ""
 		if len(list) == survey.MaxPaperErrors {
-			more = fmt.Sprintf(" (the first %d; there may be more)", survey.MaxPaperErrors)
+			return errors.New(catalog.T(cliLang, "cli.import.first_problems", len(list), name, strings.Join(lines, "\n")))
 		}
-		return fmt.Errorf("%d problems in %s%s; nothing was imported:\n%s", len(list), name, more, strings.Join(lines, "\n"))
+		return errors.New(catalog.T(cliLang, "cli.import.problems", len(list), name, strings.Join(lines, "\n")))
 	case errors.As(err, &one):
-		return fmt.Errorf("%s; nothing was imported", strings.TrimSuffix(one.Message("en"), "."))
+		return errors.New(catalog.T(cliLang, "cli.import.refused", words(one.Describe())))
 	}
-	return fmt.Errorf("%s: %w; nothing was imported", name, err)
+	return errors.New(catalog.T(cliLang, "cli.import.failed", name, err.Error()))
 }
 
 // exportIndex writes the national table of a period to stdout: CSV (one level), XLSX (a
@@ -128,39 +135,32 @@ func exportIndex(ctx context.Context, env cmdEnv, args []string) error {
 	now := time.Now()
 	p, err := survey.ParsePeriod(pq, now)
 	if err != nil {
-		return err
+		return inWords(err)
 	}
 	current, err := survey.UnitsQuery(*unitsFlag)
 	if err != nil {
-		return err
+		return inWords(err)
 	}
 	if *format != "csv" && *format != "xlsx" && *format != "json" {
 		return fmt.Errorf("-format %q is not csv, xlsx or json", *format)
 	}
 	if _, err := survey.TableOf(survey.Report{}.Tables(*lang), *level); err != nil {
-		return err
+		return inWords(err)
 	}
 	store, err := openStore(ctx, *dsn, io.Discard) // stdout is the export
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	_, q, err := store.PublishedQuestionnaire(ctx, *code)
+	// The same national table as GET /api/v1/sipas: the same store call and report.
+	in, err := store.National(ctx, models.NationalQuery{Questionnaire: *code, Period: p, Scope: models.AllProvinces()})
 	if err != nil {
 		return fmt.Errorf("questionnaire %s: %w", *code, err)
 	}
-	units, err := store.Units(ctx)
-	if err != nil {
-		return err
-	}
-	counts, err := store.TalliesByProvince(ctx, p, models.AllProvinces())
-	if err != nil {
-		return err
-	}
-	r := q.NationalReport(units, counts, p, survey.ReportDay(p, now, current))
+	r := in.Report(survey.ReportDay(p, now, current))
 	switch *format {
 	case "json":
-		return json.NewEncoder(env.stdout).Encode(r.JSON(q, current, *lang))
+		return json.NewEncoder(env.stdout).Encode(apijson.NationalDoc(r, current, *lang))
 	case "xlsx":
 		return models.WriteXLSX(env.stdout, r.Tables(*lang)...)
 	}
@@ -169,4 +169,20 @@ func exportIndex(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	return models.WriteCSV(env.stdout, t)
+}
+
+// cliLang is the language of the command line's messages.
+const cliLang = "en"
+
+// inWords words an error the domain describes (a period, a level) in English through the
+// catalogue; any other error is returned as it is.
+func inWords(err error) error {
+	catalog, cerr := views.LoadCatalog()
+	if cerr != nil {
+		return err
+	}
+	if text, ok := catalog.Error(cliLang, err); ok {
+		return errors.New(text)
+	}
+	return err
 }
