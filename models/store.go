@@ -136,11 +136,11 @@ func (s *Store) parsedVersion(ctx context.Context, id uint) (*survey.Questionnai
 	}
 	var row Questionnaire
 	if err := s.db.WithContext(ctx).Take(&row, id).Error; err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read questionnaire version %d: %w", id, err)
 	}
-	q, err := survey.ParseQuestionnaire([]byte(row.Definition))
+	q, err := survey.ParseStoredQuestionnaire([]byte(row.Definition))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("questionnaire version %d: %w", id, err)
 	}
 	if row.Status == StatusPublished {
 		s.parsed.Store(id, q)
