@@ -9,8 +9,10 @@ import (
 // CountResponses is the number of stored responses.
 func (s *Store) CountResponses(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Model(&Response{}).Count(&n).Error
-	return n, err
+	if err := s.db.WithContext(ctx).Model(&Response{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count responses: %w", err)
+	}
+	return n, nil
 }
 
 // DumpResponses writes every stored response row as text, to check what is kept.

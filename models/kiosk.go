@@ -36,7 +36,7 @@ func (s *Store) KioskByCounter(ctx context.Context, counterCode, questionnaireCo
 	} else { // PostgreSQL: its driver caches the prepared statement
 		sqlDB, err := s.db.DB()
 		if err != nil {
-			return Kiosk{}, err
+			return Kiosk{}, fmt.Errorf("read counter %s: %w", counterCode, err)
 		}
 		row = sqlDB.QueryRowContext(ctx, toDollars(kioskQuery), args...)
 	}
@@ -51,7 +51,7 @@ func (s *Store) KioskByCounter(ctx context.Context, counterCode, questionnaireCo
 		return Kiosk{}, ErrNotFound
 	}
 	if err != nil {
-		return Kiosk{}, err
+		return Kiosk{}, fmt.Errorf("read counter %s: %w", counterCode, err)
 	}
 	if !qid.Valid {
 		return Kiosk{}, fmt.Errorf("no published version of questionnaire %s", questionnaireCode)

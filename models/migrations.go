@@ -45,7 +45,7 @@ func (s *Store) migrate() error {
 	}
 	var applied []int
 	if err := s.db.Model(&schemaMigration{}).Pluck("version", &applied).Error; err != nil {
-		return err
+		return fmt.Errorf("read applied migrations: %w", err)
 	}
 	done := map[int]bool{}
 	for _, v := range applied {

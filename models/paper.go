@@ -91,7 +91,7 @@ func (s *Store) ImportPaper(ctx context.Context, rows []survey.PaperRow, q *surv
 		return nil
 	})
 	if err != nil {
-		return ImportResult{}, err
+		return ImportResult{}, fmt.Errorf("import %d rows: %w", len(rows), err)
 	}
 	return res, nil
 }

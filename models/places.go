@@ -26,7 +26,7 @@ func (s *Store) setAnnualDossiers(ctx context.Context, model any, id uint, dossi
 	}
 	res := s.db.WithContext(ctx).Model(model).Where("id = ?", id).Update("annual_dossiers", dossiers)
 	if res.Error != nil {
-		return res.Error
+		return fmt.Errorf("set the annual dossiers of %T %d: %w", model, id, res.Error)
 	}
 	if res.RowsAffected == 0 {
 		return ErrNotFound

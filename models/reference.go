@@ -25,7 +25,7 @@ func (s *Store) EnsureReferenceData(ctx context.Context, units []survey.Unit, qu
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Province{}).Count(&n).Error; err != nil {
-			return err
+			return fmt.Errorf("count provinces: %w", err)
 		}
 		if n == 0 {
 			rows := make([]Province, len(units))
@@ -33,22 +33,22 @@ func (s *Store) EnsureReferenceData(ctx context.Context, units []survey.Unit, qu
 				rows[i] = Province{Code: u.Code, Name: u.Name, ValidFrom: u.ValidFrom, ValidUntil: u.ValidUntil, MergedFrom: strings.Join(u.MergedFrom, ",")}
 			}
 			if err := tx.Create(&rows).Error; err != nil {
-				return fmt.Errorf("provinces: %w", err)
+				return fmt.Errorf("create provinces: %w", err)
 			}
 			seeded.Provinces = len(rows)
 		}
 		if err := tx.Model(&Questionnaire{}).Count(&n).Error; err != nil {
-			return err
+			return fmt.Errorf("count questionnaires: %w", err)
 		}
 		if n == 0 {
 			q, err := survey.ParseQuestionnaire(questionnaire)
 			if err != nil {
-				return err
+				return fmt.Errorf("the questionnaire to publish: %w", err)
 			}
 			now := time.Now().UTC()
 			row := Questionnaire{Code: q.Code, Version: q.Version, Status: StatusPublished, Definition: string(questionnaire), CreatedAt: now, PublishedAt: &now}
 			if err := tx.Create(&row).Error; err != nil {
-				return fmt.Errorf("questionnaire: %w", err)
+				return fmt.Errorf("publish questionnaire %s: %w", q.Code, err)
 			}
 			seeded.Questionnaire = true
 		}
@@ -61,7 +61,7 @@ func (s *Store) EnsureReferenceData(ctx context.Context, units []survey.Unit, qu
 func (s *Store) Units(ctx context.Context) ([]survey.Unit, error) {
 	var rows []Province
 	if err := s.db.WithContext(ctx).Order("valid_from, code").Find(&rows).Error; err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read provinces: %w", err)
 	}
 	units := make([]survey.Unit, len(rows))
 	for i, p := range rows {
@@ -90,7 +90,7 @@ func (s *Store) PublishedQuestionnaire(ctx context.Context, code string) (Questi
 		return row, nil, ErrNotFound
 	}
 	if err != nil {
-		return row, nil, err
+		return row, nil, fmt.Errorf("read questionnaire %s: %w", code, err)
 	}
 	q, err := s.parsedVersion(ctx, row.ID)
 	return row, q, err
@@ -111,7 +111,10 @@ func (s *Store) EnsureOffice(ctx context.Context, provinceID uint, code, name st
 	o := Office{ProvinceID: provinceID, Code: code}
 	err := s.db.WithContext(ctx).Where(Office{ProvinceID: provinceID, Code: code}).
 		Attrs(Office{Name: name}).FirstOrCreate(&o).Error
-	return o, err
+	if err != nil {
+		return o, fmt.Errorf("office %s of province %d: %w", code, provinceID, err)
+	}
+	return o, nil
 }
 
 // EnsureCounter returns the counter with code, creating it in the office if missing. A
@@ -120,8 +123,11 @@ func (s *Store) EnsureCounter(ctx context.Context, office Office, code, name str
 	c := Counter{Code: code}
 	err := s.db.WithContext(ctx).Where(Counter{Code: code}).
 		Attrs(Counter{OfficeID: office.ID, ProvinceID: office.ProvinceID, Name: name}).FirstOrCreate(&c).Error
-	if err == nil && c.OfficeID != office.ID {
+	if err != nil {
+		return c, fmt.Errorf("counter %s: %w", code, err)
+	}
+	if c.OfficeID != office.ID {
 		return c, fmt.Errorf("counter %s already belongs to another office", code)
 	}
-	return c, err
+	return c, nil
 }

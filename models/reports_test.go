@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -149,4 +150,35 @@ func TestStoredVersionWithoutReportRoles(t *testing.T) {
 			t.Errorf("perceptions %v", codes)
 		}
 	})
+}
+
+// An error leaving the store names what it was doing and on what, never only the
+// driver's words.
+func TestErrorsSayWhereTheyComeFrom(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		s.Close() // every statement now fails
+		_, submitErr := s.SubmitResponses(ctx, []NewResponse{f.response("4a7c1e7e-0000-4000-8000-000000000001", f.a1, vn(2026, 1, 2, 9, 0), "", nil, "E1.1", 5)})
+		_, nationalErr := s.National(ctx, NationalQuery{Questionnaire: "sipas-counter", Period: survey.YearPeriod(2026)})
+		_, countErr := s.CountResponses(ctx)
+		_, kioskErr := s.KioskByCounter(ctx, "a1", "sipas-counter")
+		for _, tt := range []struct {
+			err    error
+			prefix string
+		}{
+			{submitErr, "store response 4a7c1e7e-0000-4000-8000-000000000001: "},
+			{nationalErr, "read questionnaire sipas-counter: "},
+			{countErr, "count responses: "},
+			{s.Ping(ctx), "ping database: "},
+			{kioskErr, "read counter a1: "},
+		} {
+			if tt.err == nil || !strings.HasPrefix(tt.err.Error(), tt.prefix) {
+				t.Errorf("error %v, want it to begin with %q", tt.err, tt.prefix)
+			}
+		}
+	})
+	if _, err := Open(filepath.Join(t.TempDir(), "no-such-dir", "sipas.db")); err == nil || !strings.Contains(err.Error(), "no-such-dir") {
+		t.Errorf("opening a file in a missing directory: %v, want the path named", err)
+	}
 }

@@ -48,11 +48,11 @@ func Open(dsn string) (*Store, error) {
 		db, err = gorm.Open(sqlite.Open(sqliteDSN(dsn)), cfg)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, fmt.Errorf("open database %s: %w", Redact(dsn), err)
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open database %s: %w", Redact(dsn), err)
 	}
 	if pg {
 		sqlDB.SetMaxOpenConns(16)
@@ -66,7 +66,7 @@ func Open(dsn string) (*Store, error) {
 	s := &Store{db: db, postgres: pg}
 	if err := s.migrate(); err != nil {
 		sqlDB.Close()
-		return nil, err
+		return nil, fmt.Errorf("migrate database %s: %w", Redact(dsn), err)
 	}
 	if !pg {
 		if err := s.stmts.prepare(context.Background(), sqlDB); err != nil {
@@ -122,7 +122,10 @@ func (s *Store) Close() error {
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	return s.db.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+	if err := s.db.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error; err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
 }
 
 // IsPostgres tells which database is behind the store.

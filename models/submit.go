@@ -47,9 +47,20 @@ func (s *Store) SubmitResponses(ctx context.Context, batch []NewResponse) ([]Out
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store %s: %w", batchName(batch), err)
 	}
 	return outcomes, nil
+}
+
+// batchName names a batch of responses in an error: its UUID, or the first of them.
+func batchName(batch []NewResponse) string {
+	switch len(batch) {
+	case 0:
+		return "no response"
+	case 1:
+		return "response " + batch[0].UUID
+	}
+	return fmt.Sprintf("%d responses from %s", len(batch), batch[0].UUID)
 }
 
 // submitResponses is the body of SubmitResponses inside the caller's transaction tx, so
@@ -134,7 +145,7 @@ func existingResponses(tx *gorm.DB, batch []NewResponse) (map[string]Response, e
 		}
 		var rows []Response
 		if err := tx.Select("uuid, counter_id, answers").Where("uuid IN ?", ids).Find(&rows).Error; err != nil {
-			return nil, err
+			return nil, fmt.Errorf("look up stored response UUIDs: %w", err)
 		}
 		for _, r := range rows {
 			known[r.UUID] = r
