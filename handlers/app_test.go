@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,6 +20,7 @@ import (
 // the counter demo-31 in today's Hải Phòng, and a fixed clock.
 type testApp struct {
 	store   *models.Store
+	dbPath  string // the SQLite file, for tests that look at the rows themselves
 	handler http.Handler
 	now     time.Time
 	counter models.Counter
@@ -27,22 +29,41 @@ type testApp struct {
 func newTestApp(t testing.TB, cfg Config) *testApp {
 	t.Helper()
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, survey.VietnamTime())
-	store, units := openSeededStore(t)
+	dbPath := filepath.Join(t.TempDir(), "sipas.db")
+	store, units := openSeededStoreAt(t, dbPath)
 	counter := addDemoCounter(t, store, units, "2026-03-10")
 	app, err := New(store, static.FS(), cfg, func() time.Time { return now })
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(app.Close)
-	return &testApp{store: store, handler: app.Handler(), now: now, counter: counter}
+	return &testApp{store: store, dbPath: dbPath, handler: app.Handler(), now: now, counter: counter}
+}
+
+// rawDB opens the app's SQLite file beside the store, for a test that checks or sets
+// what no page or command does yet (the rows as stored; a counter's preset field).
+func (ta *testApp) rawDB(t testing.TB) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", ta.dbPath) // the driver the store's SQLite dialect registers
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 // openSeededStore opens a fresh SQLite file in the test's directory with the reference
 // data, as serve does, and returns it with the provincial units.
 func openSeededStore(t testing.TB) (*models.Store, []survey.Unit) {
 	t.Helper()
+	return openSeededStoreAt(t, filepath.Join(t.TempDir(), "sipas.db"))
+}
+
+// openSeededStoreAt is openSeededStore with the file at path.
+func openSeededStoreAt(t testing.TB, path string) (*models.Store, []survey.Unit) {
+	t.Helper()
 	ctx := context.Background()
-	store, err := models.Open(filepath.Join(t.TempDir(), "sipas.db"))
+	store, err := models.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

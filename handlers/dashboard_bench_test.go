@@ -194,10 +194,11 @@ func newBenchWriter(b *testing.B, store *models.Store) *benchWriter {
 	if err != nil {
 		b.Fatal(err)
 	}
-	counter, err := store.CounterByCode(ctx, "demo-31")
+	kiosk, err := store.KioskByCounter(ctx, "demo-31", "sipas-counter")
 	if err != nil {
 		b.Fatal(err)
 	}
+	counter := kiosk.Counter
 	all, err := store.Units(ctx)
 	if err != nil {
 		b.Fatal(err)

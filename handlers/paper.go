@@ -201,7 +201,7 @@ func (a *App) export(format string) echo.HandlerFunc {
 		if level == "" {
 			level = survey.LevelProvinces
 		}
-		if _, err := survey.TableOf(survey.Report{}.Tables(""), level); err != nil {
+		if err := survey.CheckLevel(level); err != nil {
 			return a.badRequest(c, err)
 		}
 		r, err := a.nationalReport(c, rq, false)

@@ -71,7 +71,7 @@ func TestImportPaper(t *testing.T) {
 			t.Errorf("first import: %+v", res)
 		}
 		_, q, _ := s.PublishedQuestionnaire(ctx, "sipas-counter")
-		byProvince, err := s.TalliesByProvince(ctx, survey.YearPeriod(2025), AllProvinces())
+		byProvince, err := s.talliesByProvince(ctx, survey.YearPeriod(2025), AllProvinces())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func TestImportPaper(t *testing.T) {
 		if n := countRows(t, s, "responses"); n != 4 {
 			t.Errorf("%d responses after importing twice", n)
 		}
-		again, _ := s.TalliesByProvince(ctx, survey.YearPeriod(2025), AllProvinces())
+		again, _ := s.talliesByProvince(ctx, survey.YearPeriod(2025), AllProvinces())
 		if again[hp.ID].Responses != 4 || countRows(t, s, "tallies") != before {
 			t.Errorf("the second import changed the counts")
 		}
@@ -223,7 +223,7 @@ func testImportPaperFormerProvince(t *testing.T, s *Store) {
 	if err != nil || o.ProvinceID != hp.ID {
 		t.Errorf("office %+v in province %d, want today's Hải Phòng %d (%v)", o, o.ProvinceID, hp.ID, err)
 	}
-	counts, _ := s.TalliesByProvince(ctx, survey.YearPeriod(2025), AllProvinces())
+	counts, _ := s.talliesByProvince(ctx, survey.YearPeriod(2025), AllProvinces())
 	if counts[hd.ID] == nil || counts[hd.ID].Responses != 1 || counts[hp.ID] == nil || counts[hp.ID].Responses != 1 {
 		t.Errorf("responses by unit: Hải Dương %v, Hải Phòng %v", counts[hd.ID], counts[hp.ID])
 	}

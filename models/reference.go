@@ -96,16 +96,6 @@ func (s *Store) PublishedQuestionnaire(ctx context.Context, code string) (Questi
 	return row, q, err
 }
 
-// CounterByCode finds a counter by the code in its kiosk URL.
-func (s *Store) CounterByCode(ctx context.Context, code string) (Counter, error) {
-	var c Counter
-	err := s.db.WithContext(ctx).Where("code = ?", code).Take(&c).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return c, ErrNotFound
-	}
-	return c, err
-}
-
 // EnsureOffice returns the office with code in the province, creating it if missing.
 func (s *Store) EnsureOffice(ctx context.Context, provinceID uint, code, name string) (Office, error) {
 	o := Office{ProvinceID: provinceID, Code: code}

@@ -182,3 +182,12 @@ func TestErrorsSayWhereTheyComeFrom(t *testing.T) {
 		t.Errorf("opening a file in a missing directory: %v, want the path named", err)
 	}
 }
+
+// talliesByProvince adds up a period's lean counts per stored unit, as Store.National does.
+func (s *Store) talliesByProvince(ctx context.Context, p survey.Period, scope Scope) (map[uint]*survey.Tally, error) {
+	byKey, err := s.Tallies(ctx, TallyQuery{Period: p, Scope: scope, GroupBy: ByProvince, Lean: true})
+	if err != nil {
+		return nil, err
+	}
+	return byID(byKey)
+}

@@ -286,7 +286,7 @@ func TestSubmitResponsesAtomic(t *testing.T) {
 		before := f.tallies(t, year)
 
 		failing := []string{"CREATE TRIGGER sipas_test_fail BEFORE INSERT ON tallies WHEN NEW.grain = 'M' BEGIN SELECT RAISE(ABORT, 'injected failure'); END"}
-		if s.IsPostgres() {
+		if s.postgres {
 			failing = []string{
 				"CREATE FUNCTION sipas_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.grain = 'M' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$",
 				"CREATE TRIGGER sipas_test_fail BEFORE INSERT ON tallies FOR EACH ROW EXECUTE FUNCTION sipas_test_fail()",
@@ -316,7 +316,7 @@ func TestSubmitResponsesAtomic(t *testing.T) {
 		}
 
 		drop := "DROP TRIGGER sipas_test_fail"
-		if s.IsPostgres() {
+		if s.postgres {
 			drop = "DROP TRIGGER sipas_test_fail ON tallies"
 		}
 		if err := s.db.Exec(drop).Error; err != nil {
@@ -477,12 +477,12 @@ func TestTalliesGroupings(t *testing.T) {
 			t.Errorf("2024 has groups %v", keys(got))
 		}
 
-		byProvince, err := s.TalliesByProvince(context.Background(), y2026, all)
+		byProvince, err := s.talliesByProvince(context.Background(), y2026, all)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(byProvince) != 2 || byProvince[f.provA.ID].Responses != 4 || byProvince[f.provB.ID].Responses != 2 {
-			t.Errorf("TalliesByProvince: %v", byProvince)
+			t.Errorf("talliesByProvince: %v", byProvince)
 		}
 	})
 }

@@ -128,9 +128,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// IsPostgres tells which database is behind the store.
-func (s *Store) IsPostgres() bool { return s.postgres }
-
 // parsedVersion returns the parsed definition of a published questionnaire version,
 // parsing it once: published versions never change, so the parse is kept by ID.
 func (s *Store) parsedVersion(ctx context.Context, id uint) (*survey.Questionnaire, error) {

@@ -1,9 +1,7 @@
 package models
 
 import (
-	"context"
 	"fmt"
-	"strconv"
 
 	"gorm.io/gorm"
 
@@ -43,32 +41,6 @@ type TallyQuery struct {
 	// Lean reads only what indices and their intervals need — responses, score sums and
 	// answer counts — and leaves out the option counts.
 	Lean bool
-}
-
-// talliesDirect is Tallies without the cache (tallycache.go): whole months are read from
-// monthly rows, other days from daily rows, each span in one statement.
-func (s *Store) talliesDirect(ctx context.Context, q TallyQuery) (map[string]*survey.Tally, error) {
-	out := map[string]*survey.Tally{}
-	db := s.db.WithContext(ctx)
-	spans := q.Period.Spans()
-	monthGrain := q.monthGrain()
-	for _, m := range spans.Months {
-		if monthGrain == "D" {
-			if err := q.read(db, out, "D", m[0]*100+1, m[1]*100+31); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err := q.read(db, out, monthGrain, m[0], m[1]); err != nil {
-			return nil, err
-		}
-	}
-	for _, d := range spans.Days {
-		if err := q.read(db, out, "D", d[0], d[1]); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
 
 // monthGrain picks the monthly rows that can answer the query: M (per counter, all
@@ -167,22 +139,4 @@ func (q TallyQuery) read(db *gorm.DB, out map[string]*survey.Tally, grain string
 		}
 	}
 	return rows.Err()
-}
-
-// TalliesByProvince adds up a period's counts per stored provincial unit (by Unit ID),
-// lean: enough for every index and interval, without importances and option counts.
-func (s *Store) TalliesByProvince(ctx context.Context, p survey.Period, scope Scope) (map[uint]*survey.Tally, error) {
-	byKey, err := s.Tallies(ctx, TallyQuery{Period: p, Scope: scope, GroupBy: ByProvince, Lean: true})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[uint]*survey.Tally, len(byKey))
-	for k, t := range byKey {
-		id, err := strconv.ParseUint(k, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("province key %q: %w", k, err)
-		}
-		out[uint(id)] = t
-	}
-	return out, nil
 }

@@ -1,5 +1,7 @@
 package survey
 
+import "fmt"
+
 // ColumnKind says how an export writes a column's values.
 type ColumnKind int
 
@@ -70,6 +72,16 @@ func (r Report) Tables(lang string) []Table {
 	return []Table{provinces, elements, criteria}
 }
 
+// CheckLevel says whether level is one of ExportLevels; the error is an *InputError.
+func CheckLevel(level string) error {
+	for _, l := range ExportLevels() {
+		if l == level {
+			return nil
+		}
+	}
+	return inputError("level", Msg("export.error.level", level))
+}
+
 // TableOf picks the table of level among tables.
 func TableOf(tables []Table, level string) (Table, error) {
 	for _, t := range tables {
@@ -77,7 +89,10 @@ func TableOf(tables []Table, level string) (Table, error) {
 			return t, nil
 		}
 	}
-	return Table{}, inputError("level", Msg("export.error.level", level))
+	if err := CheckLevel(level); err != nil {
+		return Table{}, err
+	}
+	return Table{}, fmt.Errorf("no table of level %s", level)
 }
 
 // value is a defined index as a float64, an undefined one as nil.

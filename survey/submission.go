@@ -108,7 +108,7 @@ func (s Submission) Encode() string {
 		b = append(b, "null"...)
 	} else {
 		b = append(b, '{')
-		for i, code := range sortedCodes(s.Criteria) {
+		for i, code := range SortedKeys(s.Criteria) {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -120,7 +120,7 @@ func (s Submission) Encode() string {
 	}
 	if len(s.Answers) > 0 {
 		b = append(b, `,"answers":{`...)
-		for i, code := range sortedCodes(s.Answers) {
+		for i, code := range SortedKeys(s.Answers) {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -133,13 +133,15 @@ func (s Submission) Encode() string {
 	return string(append(b, '}'))
 }
 
-func sortedCodes[V any](m map[string]V) []string {
-	codes := make([]string, 0, len(m))
+// SortedKeys lists the keys of m in order: codes of criteria, questions and options
+// wherever they are written out in a fixed order (here, and the packed counts of models).
+func SortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
 	for k := range m {
-		codes = append(codes, k)
+		keys = append(keys, k)
 	}
-	sort.Strings(codes)
-	return codes
+	sort.Strings(keys)
+	return keys
 }
 
 // appendJSONString appends s as encoding/json writes it: plain printable ASCII as is,

@@ -65,8 +65,9 @@ func (q *Questionnaire) Synthesize(r *rand.Rand, s Synthetic, drift float64) Sub
 			continue
 		}
 		i := r.IntN(len(x.Options)) // profile questions: spread evenly
-		if first := x.Options[0].Value; first == "no" || first == "1" {
-			// perceptions (trips, harassment, informal payments): worse when unhappy
+		if x.Report != nil && x.Report.Role == RolePerception {
+			// perceptions (trips, harassment, informal payments), their first option the
+			// good one: worse when unhappy
 			i = 0
 			if r.Float64() < 0.05+0.25*unhappy {
 				i = 1 + r.IntN(len(x.Options)-1)

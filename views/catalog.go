@@ -75,9 +75,6 @@ func loadCatalog(fsys fs.FS, dir string) (*Catalog, error) {
 	return c, nil
 }
 
-// Languages lists the languages the interface speaks, the default first.
-func (c *Catalog) Languages() []string { return slices.Clone(c.langs) }
-
 // Lang returns l if the interface speaks it, else the default language.
 func (c *Catalog) Lang(l string) string {
 	if _, ok := c.texts[l]; ok {
@@ -91,16 +88,6 @@ func (c *Catalog) Lang(l string) string {
 func (c *Catalog) Next(lang string) string {
 	i := slices.Index(c.langs, c.Lang(lang))
 	return c.langs[(i+1)%len(c.langs)]
-}
-
-// Keys lists the keys of lang's catalogue, sorted.
-func (c *Catalog) Keys(lang string) []string {
-	keys := make([]string, 0, len(c.texts[lang]))
-	for k := range c.texts[lang] {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // T translates key into lang with fmt verbs filled by args (%[2]s where a language's word

@@ -167,7 +167,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		t.Errorf("%s: a catalogue key that is not a literal; write the key out so that this test sees it", at)
 	}
 	for _, u := range append(goUses, tplUses...) {
-		for _, l := range c.Languages() {
+		for _, l := range c.langs {
 			if _, ok := c.texts[l][u.key]; !ok {
 				t.Errorf("%s: key %q is not in %s.json", u.at, u.key, l)
 			}
@@ -184,7 +184,7 @@ func TestEveryKeyIsUsed(t *testing.T) {
 	for _, u := range append(goUses, tplUses...) {
 		used[u.key] = true
 	}
-	for _, k := range c.Keys(DefaultLang) {
+	for k := range c.texts[DefaultLang] {
 		if !used[k] && !strings.HasPrefix(k, "locale.") {
 			t.Errorf("key %q is used nowhere", k)
 		}

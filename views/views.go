@@ -12,7 +12,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"sort"
 	"strings"
 )
 
@@ -55,16 +54,6 @@ func New(assets func(string) string, extra template.FuncMap) (*Renderer, error) 
 		r.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
 	}
 	return r, nil
-}
-
-// Pages lists the page names, for tests.
-func (r *Renderer) Pages() []string {
-	var names []string
-	for n := range r.pages {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // Render writes page with data (executed through the layout's "base" template).

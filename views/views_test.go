@@ -3,6 +3,7 @@ package views
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -29,17 +30,18 @@ func testLocales(t *testing.T) (vi, en Locale) {
 // Every key must exist in every language, so that no page shows a raw key.
 func TestCatalogsHaveTheSameKeys(t *testing.T) {
 	c := loadTestCatalog(t)
-	if got := c.Languages(); len(got) < 2 || got[0] != DefaultLang {
+	if got := c.langs; len(got) < 2 || got[0] != DefaultLang {
 		t.Fatalf("languages %v, want %s first and at least one other", got, DefaultLang)
 	}
-	for _, l := range c.Languages() {
-		for _, other := range c.Languages() {
+	for _, l := range c.langs {
+		for _, other := range c.langs {
 			var missing []string
-			for _, k := range c.Keys(l) {
+			for k := range c.texts[l] {
 				if _, ok := c.texts[other][k]; !ok {
 					missing = append(missing, k)
 				}
 			}
+			slices.Sort(missing)
 			if len(missing) > 0 {
 				t.Errorf("keys in %s but not in %s: %v", l, other, missing)
 			}
@@ -60,7 +62,7 @@ func TestCatalogLanguagesAreTheFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.Languages(); !reflect.DeepEqual(got, []string{"vi", "en", "fr"}) {
+	if got := c.langs; !reflect.DeepEqual(got, []string{"vi", "en", "fr"}) {
 		t.Errorf("languages %v, want the default first, then the others in order", got)
 	}
 	for from, want := range map[string]string{"vi": "en", "en": "fr", "fr": "vi", "de": "en", "": "en"} {
@@ -136,7 +138,7 @@ func TestTemplatesParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Pages()) == 0 {
+	if len(r.pages) == 0 {
 		t.Fatal("no pages")
 	}
 	if got := assets("css/app.css"); got != "/static/css/app.css?v=2d711642b726" {
