@@ -316,16 +316,12 @@ func TestProvinceAPI(t *testing.T) {
 	if len(criteria) != 22 {
 		t.Fatalf("%d criteria", len(criteria))
 	}
-	for _, c := range criteria {
-		c := c.(map[string]any)
-		if c["code"] == "E5.1" {
-			near("E5.1 index", c["index"], 50)
-			wilson := c["ci95"].([]any)
-			near("E5.1 wilson low", wilson[0], 9.45)
-			near("E5.1 wilson high", wilson[1], 90.55)
-			near("E5.1 answered", c["answered"], 2)
-		}
-	}
+	e51 := item(t, criteria, "code", "E5.1")
+	near("E5.1 index", e51["index"], 50)
+	wilson := e51["ci95"].([]any)
+	near("E5.1 wilson low", wilson[0], 9.45)
+	near("E5.1 wilson high", wilson[1], 90.55)
+	near("E5.1 answered", e51["answered"], 2)
 	trend := out["trend"].([]any)
 	if len(trend) != 12 || trend[0].(map[string]any)["month"] != "2026-01" || trend[1].(map[string]any)["sipas"] != nil {
 		t.Errorf("trend %v", trend)
@@ -350,11 +346,7 @@ func TestProvinceAPI(t *testing.T) {
 	}
 	p2 := perceptions[1].(map[string]any)
 	near("P2 answered", p2["answered"], 3)
-	for _, o := range p2["options"].([]any) {
-		if o := o.(map[string]any); o["value"] == "yes" {
-			near("P2 yes", o["share"], 33.33)
-		}
-	}
+	near("P2 yes", item(t, p2["options"].([]any), "value", "yes")["share"], 33.33)
 	fields := out["fields"].([]any)
 	near("land", fields[0].(map[string]any)["sipas"], 100)
 	if _, ok := out["priority"].(map[string]any)["points"].([]any); !ok {
@@ -409,4 +401,16 @@ func TestDashboardPeriods(t *testing.T) {
 	if rec := d.get("/"); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/dashboard" {
 		t.Errorf("/: %d to %q", rec.Code, rec.Header().Get("Location"))
 	}
+}
+
+// item is the object of a JSON list whose key has value; the test fails without one.
+func item(t *testing.T, list []any, key, value string) map[string]any {
+	t.Helper()
+	for _, x := range list {
+		if o, ok := x.(map[string]any); ok && o[key] == value {
+			return o
+		}
+	}
+	t.Fatalf("no item with %s %q in %v", key, value, list)
+	return nil
 }
