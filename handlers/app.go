@@ -47,17 +47,18 @@ type App struct {
 	sessions  sessions.Store
 	views     *views.Renderer
 	static    fs.FS
+	assets    *views.Assets
 	cfg       Config
 	now       func() time.Time
 }
 
 // New builds the app. now is the clock (time.Now outside tests).
 func New(store *models.Store, static fs.FS, cfg Config, now func() time.Time) (*App, error) {
-	assets, err := views.AssetURLs(static, "/static/")
+	assets, err := views.LoadAssets(static, "/static/")
 	if err != nil {
 		return nil, err
 	}
-	r, err := views.New(assets, nil)
+	r, err := views.New(assets.URL, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +73,7 @@ func New(store *models.Store, static fs.FS, cfg Config, now func() time.Time) (*
 		return nil, fmt.Errorf("the session key must be 64 bytes, not %d", len(key))
 	}
 	return &App{store: store, submitter: store.NewSubmitter(256), sessions: newSessionStore(key),
-		views: r, static: static, cfg: cfg, now: now}, nil
+		views: r, static: static, assets: assets, cfg: cfg, now: now}, nil
 }
 
 // Close finishes writing the kiosk submissions in flight; call it after the server stopped.
@@ -84,12 +85,14 @@ func (a *App) Handler() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.Renderer = a
 	e.HTTPErrorHandler = a.handleError
+	e.Pre(headAsGet)
 	e.Use(middleware.Recover())
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
 		ReferrerPolicy:        "same-origin",
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'",
 	}))
+	e.Use(a.assetCaching)
 
 	e.GET("/healthz", a.health)
 	e.StaticFS("/static", a.static)

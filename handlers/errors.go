@@ -93,9 +93,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		slog.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		msg = a.t(c, "error.server")
 	}
-	if c.Request().Method == http.MethodHead {
-		err = c.NoContent(status)
-	} else if wantsJSON(c) {
+	if wantsJSON(c) {
 		err = c.JSON(status, map[string]string{"error": msg})
 	} else {
 		err = c.Render(status, "error", errorPage{Lang: a.lang(c), Status: status, Message: msg})

@@ -65,10 +65,17 @@ func (r *Renderer) Render(w io.Writer, page string, data any) error {
 	return t.ExecuteTemplate(w, "base", data)
 }
 
-// AssetURLs hashes every file of a static FS and returns the function that gives a file's
-// URL under prefix with ?v=<hash>.
-func AssetURLs(static fs.FS, prefix string) (func(string) string, error) {
-	hashes := map[string]string{}
+// Assets are the content versions of the static files: a page links a file with its
+// version in the URL (?v=<hash>), so that browsers may keep it for ever and fetch it
+// again exactly when it changes.
+type Assets struct {
+	prefix   string
+	versions map[string]string // path in the static FS → hash of its content
+}
+
+// LoadAssets hashes every file of a static FS served under prefix.
+func LoadAssets(static fs.FS, prefix string) (*Assets, error) {
+	a := &Assets{prefix: prefix, versions: map[string]string{}}
 	err := fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -78,16 +85,25 @@ func AssetURLs(static fs.FS, prefix string) (func(string) string, error) {
 			return err
 		}
 		sum := sha256.Sum256(data)
-		hashes[p] = hex.EncodeToString(sum[:6])
+		a.versions[p] = hex.EncodeToString(sum[:6])
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return func(p string) string {
-		if h, ok := hashes[p]; ok {
-			return prefix + p + "?v=" + h
-		}
-		return prefix + p
-	}, nil
+	return a, nil
+}
+
+// URL is the address of a static file ("css/app.css") with its version.
+func (a *Assets) URL(p string) string {
+	if v, ok := a.versions[p]; ok {
+		return a.prefix + p + "?v=" + v
+	}
+	return a.prefix + p
+}
+
+// Version is the content version of a static file; ok is false for an unknown one.
+func (a *Assets) Version(p string) (version string, ok bool) {
+	version, ok = a.versions[p]
+	return version, ok
 }

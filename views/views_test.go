@@ -130,19 +130,25 @@ func TestMessageInWords(t *testing.T) {
 }
 
 func TestTemplatesParse(t *testing.T) {
-	assets, err := AssetURLs(fstest.MapFS{"css/app.css": {Data: []byte("x")}}, "/static/")
+	assets, err := LoadAssets(fstest.MapFS{"css/app.css": {Data: []byte("x")}}, "/static/")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := New(assets, nil)
+	r, err := New(assets.URL, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(r.pages) == 0 {
 		t.Fatal("no pages")
 	}
-	if got := assets("css/app.css"); got != "/static/css/app.css?v=2d711642b726" {
+	if got := assets.URL("css/app.css"); got != "/static/css/app.css?v=2d711642b726" {
 		t.Errorf("asset URL %q", got)
+	}
+	if v, ok := assets.Version("css/app.css"); !ok || v != "2d711642b726" {
+		t.Errorf("asset version %q %v", v, ok)
+	}
+	if got, _ := assets.Version("css/none.css"); got != "" || assets.URL("css/none.css") != "/static/css/none.css" {
+		t.Errorf("an unknown file has version %q", got)
 	}
 }
 
