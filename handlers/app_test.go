@@ -129,3 +129,24 @@ func TestHealthz(t *testing.T) {
 		t.Fatalf("healthz %d", rec.Code)
 	}
 }
+
+// The router's own refusals are worded in the page's language, not in echo's English.
+func TestRouterErrorsInThePageLanguage(t *testing.T) {
+	ta := newTestApp(t, DefaultConfig())
+	tests := []struct {
+		method, target string
+		status         int
+		want           string
+	}{
+		{"GET", "/nope", 404, "Không tìm thấy trang này."},
+		{"GET", "/nope?lang=en", 404, "This page does not exist."},
+		{"POST", "/dashboard", 405, "Trang này không nhận yêu cầu kiểu này."},
+		{"DELETE", "/dashboard?lang=en", 405, "This page does not accept this kind of request."},
+	}
+	for _, tt := range tests {
+		rec := ta.do(tt.method, tt.target, nil, nil)
+		if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.want) {
+			t.Errorf("%s %s: %d, want %d with %q:\n%s", tt.method, tt.target, rec.Code, tt.status, tt.want, rec.Body.String())
+		}
+	}
+}

@@ -82,11 +82,16 @@ func (a *App) handleError(err error, c echo.Context) {
 	if errors.As(err, &he) {
 		status = he.Code
 		msg = fmt.Sprint(he.Message)
-		if status == http.StatusNotFound && msg == http.StatusText(http.StatusNotFound) {
-			msg = a.t(c, "error.not_found")
-		}
-		if status == http.StatusRequestEntityTooLarge {
+		switch {
+		case status == http.StatusRequestEntityTooLarge:
 			msg = a.t(c, "error.too_large")
+		case msg != http.StatusText(status): // a message of ours
+		case status == http.StatusNotFound:
+			msg = a.t(c, "error.not_found")
+		case status == http.StatusMethodNotAllowed:
+			msg = a.t(c, "error.method")
+		default: // echo's English words for the status
+			msg = a.t(c, "error.status", status)
 		}
 	}
 	if status >= 500 {

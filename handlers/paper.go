@@ -223,8 +223,10 @@ func (a *App) export(format string) echo.HandlerFunc {
 			err = models.WriteXLSX(&buf, r.Tables(lang)...)
 		default:
 			mime, name = mimeCSV, name+"-"+level
-			t, _ := survey.TableOf(r.Tables(lang), level)
-			err = models.WriteCSV(&buf, t)
+			var t survey.Table
+			if t, err = survey.TableOf(r.Tables(lang), level); err == nil {
+				err = models.WriteCSV(&buf, t)
+			}
 		}
 		if err != nil {
 			return err
