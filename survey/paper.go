@@ -129,7 +129,7 @@ func ParsePaper(q *Questionnaire, units []Unit, records [][]string, now time.Tim
 	if err != nil {
 		return nil, PaperErrors{err}
 	}
-	today := now.In(VietnamTime()).Format("2006-01-02")
+	today := dayString(now)
 	current := UnitsOn(units, today)
 	hash := paperHash(records)
 	var (
@@ -308,7 +308,7 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 	case province == "":
 		bad(provinceCol, Msg("paper.problem.province_empty"))
 	case dated:
-		day := row.SubmittedAt.In(vietnam).Format("2006-01-02")
+		day := dayString(row.SubmittedAt)
 		u, ok := UnitAt(units, province, day)
 		if !ok {
 			bad(provinceCol, provinceProblem(units, province, row.SubmittedAt))
@@ -328,8 +328,7 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 // provinceProblem says why code names no unit on the day of moment at: it never did, or
 // not on that day (then, for a former province, which unit took its territory over).
 func provinceProblem(units []Unit, code string, at time.Time) Message {
-	at = at.In(vietnam)
-	day, date := at.Format("2006-01-02"), DayOf(at)
+	day, date := dayString(at), DayOf(at)
 	var spans []string
 	for _, u := range units {
 		if u.Code == code {

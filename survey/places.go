@@ -109,7 +109,7 @@ func ReportDay(p Period, now time.Time, current bool) time.Time {
 }
 
 // dayString writes a day the way units' validity dates are written: YYYY-MM-DD.
-func dayString(day time.Time) string { return day.In(VietnamTime()).Format("2006-01-02") }
+func dayString(day time.Time) string { return day.In(vietnam).Format("2006-01-02") }
 
 // ProvinceAt finds the province with code in force on day, and the former units merged
 // into it whose counts belong to its territory (see UnitsInto).

@@ -80,7 +80,7 @@ func (s *SyntheticSet) pick(x float64) int {
 // unitAt is the unit in force at t on u's territory: u itself, or before u existed one
 // of the former units it was merged from.
 func (s *SyntheticSet) unitAt(u Unit, t time.Time, r *rand.Rand) Unit {
-	day := t.In(VietnamTime()).Format("2006-01-02")
+	day := dayString(t)
 	if u.ValidOn(day) || len(u.MergedFrom) == 0 {
 		return u
 	}
