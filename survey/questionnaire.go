@@ -233,14 +233,14 @@ func ParseStoredQuestionnaire(data []byte) (*Questionnaire, error) {
 	if err != nil {
 		return nil, err
 	}
-	official := Official()
-	if q.Code != official.Code || q.Version != official.Version {
-		return q, nil
-	}
 	for _, x := range q.Questions {
 		if x.Report != nil {
 			return q, nil // the version says how it is reported
 		}
+	}
+	official := Official()
+	if q.Code != official.Code || q.Version != official.Version {
+		return q, nil
 	}
 	for i, x := range q.Questions {
 		if ref, ok := official.Question(x.Code); ok && sameOptions(x.Options, ref.Options) {
