@@ -72,7 +72,6 @@ func (a *App) apiProvince(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lang := a.lang(c)
-	words := func(m survey.Message) string { return a.views.Catalog.Message(lang, m) }
-	return c.JSON(http.StatusOK, apijson.ProvinceDoc(r, rq.current, lang, words))
+	words := func(m survey.Message) string { return a.msg(c, m) }
+	return c.JSON(http.StatusOK, apijson.ProvinceDoc(r, rq.current, a.lang(c), words))
 }
