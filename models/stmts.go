@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync/atomic"
 
 	"gorm.io/gorm"
 )
@@ -17,6 +18,9 @@ import (
 // the transaction has locked would wait for that transaction).
 type stmtCache struct {
 	m map[string]*sql.Stmt // read-only once prepared
+	// misses counts lookups of a statement that is not in the cache on SQLite, each a
+	// statement prepared again in its transaction; tests hold it at zero.
+	misses atomic.Int64
 }
 
 // prepareWritePath prepares every statement the write path runs on SQLite.
@@ -24,7 +28,7 @@ func (c *stmtCache) prepare(ctx context.Context, db *sql.DB) error {
 	c.m = map[string]*sql.Stmt{}
 	queries := []string{kioskQuery}
 	for _, n := range []int{1, writerChunk} {
-		queries = append(queries, storedTalliesSQL(false, n),
+		queries = append(queries, existingResponsesSQL(false, n), storedTalliesSQL(false, n),
 			fmt.Sprintf(upsertTalliesSQL, valuesList(false, n, len(tallyColumns))),
 			fmt.Sprintf(insertResponsesSQL, valuesList(false, n, len(responseColumns))))
 	}
@@ -42,6 +46,9 @@ func (c *stmtCache) prepare(ctx context.Context, db *sql.DB) error {
 // get returns the prepared statement of query, if it is one of the write path's.
 func (c *stmtCache) get(query string) (*sql.Stmt, bool) {
 	s, ok := c.m[query]
+	if !ok && c.m != nil {
+		c.misses.Add(1)
+	}
 	return s, ok
 }
 
@@ -68,6 +75,47 @@ func (w writeTx) stmt(query string) (*sql.Stmt, error) {
 		}
 	}
 	return w.Statement.ConnPool.PrepareContext(ctx, query)
+}
+
+// queryChunks runs a query of many rows over args (width values a row): whole chunks of
+// writerChunk rows through the statement sqlFor(writerChunk), the rest row by row through
+// sqlFor(1), so that two statements prepared once serve every batch size. scan reads
+// each chunk's result.
+func (w writeTx) queryChunks(sqlFor func(rows int) string, width int, args []any, scan func(*sql.Rows) error) error {
+	var full, one *sql.Stmt
+	defer func() {
+		for _, s := range []*sql.Stmt{full, one} {
+			if s != nil {
+				s.Close()
+			}
+		}
+	}()
+	for start, rows := 0, len(args)/width; start < rows; {
+		n, stmt := writerChunk, &full
+		if rows-start < writerChunk {
+			n, stmt = 1, &one
+		}
+		if *stmt == nil {
+			var err error
+			if *stmt, err = w.stmt(sqlFor(n)); err != nil {
+				return err
+			}
+		}
+		if err := w.scanQuery(*stmt, args[start*width:(start+n)*width], scan); err != nil {
+			return err
+		}
+		start += n
+	}
+	return nil
+}
+
+func (w writeTx) scanQuery(stmt *sql.Stmt, args []any, scan func(*sql.Rows) error) error {
+	rows, err := stmt.QueryContext(w.Statement.Context, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return scan(rows)
 }
 
 func (w writeTx) postgres() bool { return w.Dialector.Name() == "postgres" }
