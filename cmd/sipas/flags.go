@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"sipas/models"
@@ -39,6 +40,18 @@ func parseFlags(fs *flag.FlagSet, env cmdEnv, args []string) error {
 // dbFlag registers -db, the SQLite file or postgres:// URL.
 func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", "sipas.db", "SQLite file, or a postgres:// URL for PostgreSQL (env SIPAS_DB)")
+}
+
+// databaseExists refuses a SQLite path with no database, which opening would create.
+func databaseExists(dsn string) error {
+	if models.IsPostgresDSN(dsn) {
+		return nil
+	}
+	path := models.SQLitePath(dsn)
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("no database at %s (-db or SIPAS_DB names it)", path)
+	}
+	return nil
 }
 
 // openStore opens the database and makes sure the reference data exist, telling out
