@@ -28,9 +28,11 @@ func (c *stmtCache) prepare(ctx context.Context, db *sql.DB) error {
 	c.m = map[string]*sql.Stmt{}
 	queries := []string{kioskQuery}
 	for _, n := range []int{1, writerChunk} {
-		queries = append(queries, existingResponsesSQL(false, n), storedTalliesSQL(false, n),
-			fmt.Sprintf(upsertTalliesSQL, valuesList(false, n, len(tallyColumns))),
+		queries = append(queries, fmt.Sprintf(upsertTalliesSQL, valuesList(false, n, len(tallyColumns))),
 			fmt.Sprintf(insertResponsesSQL, valuesList(false, n, len(responseColumns))))
+	}
+	for _, n := range lookupChunks {
+		queries = append(queries, existingResponsesSQL(false, n), storedTalliesSQL(false, n))
 	}
 	for _, q := range queries {
 		s, err := db.PrepareContext(ctx, q)
@@ -77,31 +79,36 @@ func (w writeTx) stmt(query string) (*sql.Stmt, error) {
 	return w.Statement.ConnPool.PrepareContext(ctx, query)
 }
 
-// queryChunks runs a query of many rows over args (width values a row): whole chunks of
-// writerChunk rows through the statement sqlFor(writerChunk), the rest row by row through
-// sqlFor(1), so that two statements prepared once serve every batch size. scan reads
-// each chunk's result.
+// lookupChunks are the numbers of rows the write path's lookups (stored UUIDs, stored
+// counts) read at a time, largest first: a kiosk's batch of a few dozen responses then
+// takes a few statements rather than one a row, and every size stays prepared.
+var lookupChunks = [...]int{writerChunk, 10, 1}
+
+// queryChunks runs a query of many rows over args (width values a row) in chunks of the
+// sizes of lookupChunks, each through the statement sqlFor(size), and scan reads each
+// chunk's result.
 func (w writeTx) queryChunks(sqlFor func(rows int) string, width int, args []any, scan func(*sql.Rows) error) error {
-	var full, one *sql.Stmt
+	var stmts [len(lookupChunks)]*sql.Stmt
 	defer func() {
-		for _, s := range []*sql.Stmt{full, one} {
+		for _, s := range stmts {
 			if s != nil {
 				s.Close()
 			}
 		}
 	}()
 	for start, rows := 0, len(args)/width; start < rows; {
-		n, stmt := writerChunk, &full
-		if rows-start < writerChunk {
-			n, stmt = 1, &one
+		i := 0
+		for lookupChunks[i] > rows-start {
+			i++
 		}
-		if *stmt == nil {
+		n := lookupChunks[i]
+		if stmts[i] == nil {
 			var err error
-			if *stmt, err = w.stmt(sqlFor(n)); err != nil {
+			if stmts[i], err = w.stmt(sqlFor(n)); err != nil {
 				return err
 			}
 		}
-		if err := w.scanQuery(*stmt, args[start*width:(start+n)*width], scan); err != nil {
+		if err := w.scanQuery(stmts[i], args[start*width:(start+n)*width], scan); err != nil {
 			return err
 		}
 		start += n
