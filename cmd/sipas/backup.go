@@ -33,10 +33,7 @@ func backup(ctx context.Context, env cmdEnv, args []string) error {
 	if models.IsPostgresDSN(*dsn) {
 		return postgresBackupHelp(*dsn)
 	}
-	if err := databaseExists(*dsn); err != nil {
-		return err
-	}
-	store, err := models.Open(*dsn)
+	store, err := openExisting(*dsn)
 	if err != nil {
 		return err
 	}

@@ -51,10 +51,7 @@ func counts(ctx context.Context, env cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := databaseExists(*dsn); err != nil {
-		return err
-	}
-	store, err := models.Open(*dsn)
+	store, err := openExisting(*dsn)
 	if err != nil {
 		return err
 	}

@@ -42,16 +42,15 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", "sipas.db", "SQLite file, or a postgres:// URL for PostgreSQL (env SIPAS_DB)")
 }
 
-// databaseExists refuses a SQLite path with no database, which opening would create.
-func databaseExists(dsn string) error {
-	if models.IsPostgresDSN(dsn) {
-		return nil
+// openExisting opens a database that must exist already, for the commands that read or
+// copy one: opening a SQLite path with no database would create an empty one.
+func openExisting(dsn string) (*models.Store, error) {
+	if !models.IsPostgresDSN(dsn) {
+		if _, err := os.Stat(models.SQLitePath(dsn)); err != nil {
+			return nil, fmt.Errorf("no database at %s (-db or SIPAS_DB names it)", models.SQLitePath(dsn))
+		}
 	}
-	path := models.SQLitePath(dsn)
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("no database at %s (-db or SIPAS_DB names it)", path)
-	}
-	return nil
+	return models.Open(dsn)
 }
 
 // openStore opens the database and makes sure the reference data exist, telling out

@@ -26,10 +26,7 @@ func verify(ctx context.Context, env cmdEnv, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("verify takes no arguments, only flags (got %q)", fs.Arg(0))
 	}
-	if err := databaseExists(*dsn); err != nil {
-		return err
-	}
-	store, err := models.Open(*dsn)
+	store, err := openExisting(*dsn)
 	if err != nil {
 		return err
 	}
