@@ -39,10 +39,10 @@ func verify(ctx context.Context, env cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "verified %d kept count rows against %d responses over %d months in %.1f s: %d differences\n",
-		sum.Rows, sum.Responses, sum.Months, time.Since(began).Seconds(), sum.Differences)
+	fmt.Fprintf(env.stdout, "verified %d kept count rows against %d responses over %d months in %.1f s: %s\n",
+		sum.Rows, sum.Responses, sum.Months, time.Since(began).Seconds(), plural(sum.Differences, "difference"))
 	if sum.Differences > 0 {
-		return fmt.Errorf("the kept counts differ from the responses in %d places", sum.Differences)
+		return fmt.Errorf("the kept counts differ from the responses in %s", plural(sum.Differences, "place"))
 	}
 	return nil
 }

@@ -54,7 +54,7 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err = sipas(t, "verify", "-db", db)
-	if err == nil || !strings.Contains(err.Error(), "differ from the responses in 1 places") {
+	if err == nil || !strings.Contains(err.Error(), "differ from the responses in 1 place") {
 		t.Errorf("after altering a row: %v\n%s", err, out)
 	}
 	day := fmt.Sprintf("%d-%02d-%02d", period/10000, period/100%100, period%100)
