@@ -57,15 +57,17 @@ func TestBackupUnderLoad(t *testing.T) {
 			}
 		})
 	}
+	count := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(acked)
+	}
 	waitFor := func(n int) {
-		for {
-			mu.Lock()
-			got := len(acked)
-			mu.Unlock()
-			if got >= n {
-				return
+		t.Helper()
+		for giveUp := time.Now().Add(time.Minute); count() < n; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(giveUp) { // not a timing check: a guard against hanging
+				t.Fatalf("the kiosks stored %d responses, %d failed; waiting for %d", count(), failures.Load(), n)
 			}
-			time.Sleep(5 * time.Millisecond)
 		}
 	}
 	waitFor(200)
@@ -75,7 +77,7 @@ func TestBackupUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	ended := time.Now()
-	waitFor(len(acked) + 50) // the kiosks went on during and after the backup
+	waitFor(count() + 50) // the kiosks go on after the backup
 	close(stop)
 	wg.Wait()
 	if n := failures.Load(); n != 0 {
