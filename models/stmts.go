@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync/atomic"
 
 	"gorm.io/gorm"
 )
@@ -17,6 +18,9 @@ import (
 // the transaction has locked would wait for that transaction).
 type stmtCache struct {
 	m map[string]*sql.Stmt // read-only once prepared
+	// misses counts lookups of a statement that is not in the cache on SQLite, each a
+	// statement prepared again in its transaction; tests hold it at zero.
+	misses atomic.Int64
 }
 
 // prepareWritePath prepares every statement the write path runs on SQLite.
@@ -24,9 +28,11 @@ func (c *stmtCache) prepare(ctx context.Context, db *sql.DB) error {
 	c.m = map[string]*sql.Stmt{}
 	queries := []string{kioskQuery}
 	for _, n := range []int{1, writerChunk} {
-		queries = append(queries, storedTalliesSQL(false, n),
-			fmt.Sprintf(upsertTalliesSQL, valuesList(false, n, len(tallyColumns))),
+		queries = append(queries, fmt.Sprintf(upsertTalliesSQL, valuesList(false, n, len(tallyColumns))),
 			fmt.Sprintf(insertResponsesSQL, valuesList(false, n, len(responseColumns))))
+	}
+	for _, n := range lookupChunks {
+		queries = append(queries, existingResponsesSQL(false, n), storedTalliesSQL(false, n))
 	}
 	for _, q := range queries {
 		s, err := db.PrepareContext(ctx, q)
@@ -42,6 +48,9 @@ func (c *stmtCache) prepare(ctx context.Context, db *sql.DB) error {
 // get returns the prepared statement of query, if it is one of the write path's.
 func (c *stmtCache) get(query string) (*sql.Stmt, bool) {
 	s, ok := c.m[query]
+	if !ok && c.m != nil {
+		c.misses.Add(1)
+	}
 	return s, ok
 }
 
@@ -68,6 +77,52 @@ func (w writeTx) stmt(query string) (*sql.Stmt, error) {
 		}
 	}
 	return w.Statement.ConnPool.PrepareContext(ctx, query)
+}
+
+// lookupChunks are the numbers of rows the write path's lookups (stored UUIDs, stored
+// counts) read at a time, largest first: a kiosk's batch of a few dozen responses then
+// takes a few statements rather than one a row, and every size stays prepared.
+var lookupChunks = [...]int{writerChunk, 10, 1}
+
+// queryChunks runs a query of many rows over args (width values a row) in chunks of the
+// sizes of lookupChunks, each through the statement sqlFor(size), and scan reads each
+// chunk's result.
+func (w writeTx) queryChunks(sqlFor func(rows int) string, width int, args []any, scan func(*sql.Rows) error) error {
+	var stmts [len(lookupChunks)]*sql.Stmt
+	defer func() {
+		for _, s := range stmts {
+			if s != nil {
+				s.Close()
+			}
+		}
+	}()
+	for start, rows := 0, len(args)/width; start < rows; {
+		i := 0
+		for lookupChunks[i] > rows-start {
+			i++
+		}
+		n := lookupChunks[i]
+		if stmts[i] == nil {
+			var err error
+			if stmts[i], err = w.stmt(sqlFor(n)); err != nil {
+				return err
+			}
+		}
+		if err := w.scanQuery(stmts[i], args[start*width:(start+n)*width], scan); err != nil {
+			return err
+		}
+		start += n
+	}
+	return nil
+}
+
+func (w writeTx) scanQuery(stmt *sql.Stmt, args []any, scan func(*sql.Rows) error) error {
+	rows, err := stmt.QueryContext(w.Statement.Context, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return scan(rows)
 }
 
 func (w writeTx) postgres() bool { return w.Dialector.Name() == "postgres" }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +32,7 @@ type Store struct {
 
 	tallyCache tallyCache // sums of closed months and days, see tallycache.go
 	stmts      stmtCache  // the write path's prepared statements, see stmts.go
+	lock       *os.File   // SQLite: a shared lock on <file>.lock while open, see backup.go
 }
 
 // Open connects to dsn: a postgres:// URL selects PostgreSQL, anything else is the path of
@@ -38,20 +40,29 @@ type Store struct {
 func Open(dsn string) (*Store, error) {
 	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true}
 	var (
-		db  *gorm.DB
-		err error
-		pg  = strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+		db   *gorm.DB
+		err  error
+		lock *os.File
+		pg   = IsPostgresDSN(dsn)
 	)
 	if pg {
 		db, err = gorm.Open(postgres.Open(dsn), cfg)
 	} else {
+		if lock, err = lockFile(SQLitePath(dsn)+".lock", false); err != nil {
+			if errors.Is(err, errLocked) {
+				return nil, fmt.Errorf("database %s is being restored; open it once that is done: %w", SQLitePath(dsn), ErrInUse)
+			}
+			return nil, err
+		}
 		db, err = gorm.Open(sqlite.Open(sqliteDSN(dsn)), cfg)
 	}
 	if err != nil {
+		closeLock(lock)
 		return nil, fmt.Errorf("open database %s: %w", Redact(dsn), err)
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
+		closeLock(lock)
 		return nil, fmt.Errorf("open database %s: %w", Redact(dsn), err)
 	}
 	if pg {
@@ -63,18 +74,39 @@ func Open(dsn string) (*Store, error) {
 		sqlDB.SetMaxIdleConns(8)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, postgres: pg}
+	s := &Store{db: db, postgres: pg, lock: lock}
 	if err := s.migrate(); err != nil {
-		sqlDB.Close()
+		s.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", Redact(dsn), err)
 	}
 	if !pg {
 		if err := s.stmts.prepare(context.Background(), sqlDB); err != nil {
-			sqlDB.Close()
+			s.Close()
 			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// IsPostgresDSN tells whether dsn names a PostgreSQL database rather than a SQLite file.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// SQLitePath is the file a SQLite DSN names: without "file:" and parameters, sipas.db
+// when empty.
+func SQLitePath(dsn string) string {
+	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	if path == "" {
+		return "sipas.db"
+	}
+	return path
+}
+
+func closeLock(f *os.File) {
+	if f != nil {
+		f.Close()
+	}
 }
 
 // sqliteDSN adds the settings sipas relies on to a SQLite path: WAL, a busy timeout,
@@ -111,6 +143,7 @@ func Redact(dsn string) string {
 
 // Close releases the database.
 func (s *Store) Close() error {
+	defer closeLock(s.lock) // once the database is closed
 	s.stmts.close()
 	sqlDB, err := s.db.DB()
 	if err != nil {

@@ -96,7 +96,7 @@ func prepareBatch(batch []NewResponse) preparedBatch {
 // the new ones only.
 func submitPrepared(tx writeTx, p preparedBatch) ([]Outcome, error) {
 	outcomes := make([]Outcome, len(p.batch))
-	known, err := existingResponses(tx.DB, p.batch)
+	known, err := existingResponses(tx, p.batch)
 	if err != nil {
 		return nil, err
 	}
@@ -135,23 +135,37 @@ func submitPrepared(tx writeTx, p preparedBatch) ([]Outcome, error) {
 }
 
 // existingResponses finds the stored responses among the batch's UUIDs.
-func existingResponses(tx *gorm.DB, batch []NewResponse) (map[string]Response, error) {
+func existingResponses(tx writeTx, batch []NewResponse) (map[string]Response, error) {
 	known := map[string]Response{}
-	for start := 0; start < len(batch); start += 500 {
-		end := min(start+500, len(batch))
-		ids := make([]string, 0, end-start)
-		for _, r := range batch[start:end] {
-			ids = append(ids, r.UUID)
-		}
-		var rows []Response
-		if err := tx.Select("uuid, counter_id, answers").Where("uuid IN ?", ids).Find(&rows).Error; err != nil {
-			return nil, fmt.Errorf("look up stored response UUIDs: %w", err)
-		}
-		for _, r := range rows {
+	ids := make([]any, len(batch))
+	for i, r := range batch {
+		ids[i] = r.UUID
+	}
+	err := tx.queryChunks(func(n int) string { return existingResponsesSQL(tx.postgres(), n) }, 1, ids, func(rows *sql.Rows) error {
+		for rows.Next() {
+			var r Response
+			var counter int64
+			if err := rows.Scan(&r.UUID, &counter, &r.Answers); err != nil {
+				return err
+			}
+			r.CounterID = uint(counter)
 			known[r.UUID] = r
 		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up stored response UUIDs: %w", err)
 	}
 	return known, nil
+}
+
+// existingResponsesSQL looks n UUIDs up among the stored responses.
+func existingResponsesSQL(pg bool, n int) string {
+	q := "SELECT uuid, counter_id, answers FROM responses WHERE uuid IN (" + strings.Repeat(",?", n)[1:] + ")"
+	if pg {
+		return toDollars(q)
+	}
+	return q
 }
 
 // tallyKey identifies one row of kept counts; see v1TallyKey for the three grains.
@@ -278,47 +292,18 @@ func storedTalliesSQL(pg bool, n int) string {
 
 // addStored adds the counts already kept under the set's keys to the set.
 func (ts tallySet) addStored(tx writeTx, keys []tallyKey) error {
-	const chunk = 100
-	// Whole chunks through one statement, the rest key by key through another: two
-	// statements that stay prepared.
-	var full, one *sql.Stmt
-	defer func() {
-		for _, s := range []*sql.Stmt{full, one} {
-			if s != nil {
-				s.Close()
-			}
-		}
-	}()
-	args := make([]any, 0, chunk*len(keyColumns))
-	for start := 0; start < len(keys); {
-		n, stmt := chunk, &full
-		if len(keys)-start < chunk {
-			n, stmt = 1, &one
-		}
-		if *stmt == nil {
-			var err error
-			if *stmt, err = tx.stmt(storedTalliesSQL(tx.postgres(), n)); err != nil {
-				return fmt.Errorf("read counts: %w", err)
-			}
-		}
-		args = args[:0]
-		for _, k := range keys[start : start+n] {
-			args = append(args, k.values()...)
-		}
-		if err := ts.scanStored(*stmt, args); err != nil {
-			return err
-		}
-		start += n
+	args := make([]any, 0, len(keys)*len(keyColumns))
+	for _, k := range keys {
+		args = append(args, k.values()...)
+	}
+	sqlFor := func(n int) string { return storedTalliesSQL(tx.postgres(), n) }
+	if err := tx.queryChunks(sqlFor, len(keyColumns), args, ts.scanStored); err != nil {
+		return fmt.Errorf("read counts: %w", err)
 	}
 	return nil
 }
 
-func (ts tallySet) scanStored(stmt *sql.Stmt, args []any) error {
-	rows, err := stmt.Query(args...)
-	if err != nil {
-		return fmt.Errorf("read counts: %w", err)
-	}
-	defer rows.Close()
+func (ts tallySet) scanStored(rows *sql.Rows) error {
 	for rows.Next() {
 		var (
 			k      tallyKey
@@ -329,7 +314,7 @@ func (ts tallySet) scanStored(stmt *sql.Stmt, args []any) error {
 		var province, office, counter, questionnaire int64
 		if err := rows.Scan(&k.Grain, &period, &province, &office, &counter, &questionnaire, &k.Field,
 			&stored.Responses, &stored.SumScore, &stored.SumScore2, &counts); err != nil {
-			return fmt.Errorf("read counts: %w", err)
+			return err
 		}
 		k.Period, k.ProvinceID, k.OfficeID, k.CounterID, k.QuestionnaireID =
 			int(period), uint(province), uint(office), uint(counter), uint(questionnaire)
@@ -338,7 +323,7 @@ func (ts tallySet) scanStored(stmt *sql.Stmt, args []any) error {
 		}
 		e, ok := ts[k]
 		if !ok {
-			return fmt.Errorf("read counts: unexpected row %+v", k)
+			return fmt.Errorf("unexpected row %+v", k)
 		}
 		stored.Add(e.t) // stored is a fresh tally: the set's own ones stay untouched
 		ts[k] = tallyEntry{t: stored, own: true}

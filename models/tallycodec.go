@@ -4,8 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"math"
-	"sort"
 
 	"sipas/survey"
 )
@@ -15,18 +15,44 @@ import (
 // a response then touches three count rows instead of about ninety, which is what makes
 // bulk imports and the demo quick, and a national year still reads a few hundred rows.
 //
-// Layout, version 1: a version byte; the number of criteria, then for each its code,
-// the five value counts, the pair count and the five sums of the importance
-// correlation; the number of questions, then for each its code and the number of
-// values, then for each the value and its count. Counts and lengths are uvarints,
-// sums little-endian float64, strings a uvarint length and bytes, all sorted by code.
-const countsVersion = 1
+// The body: the number of criteria, then for each its code, the five value counts, the
+// pair count and the five sums of the importance correlation; the number of questions,
+// then for each its code and the number of values, then for each the value and its
+// count. Counts and lengths are uvarints, sums little-endian float64, strings a uvarint
+// length and bytes, all sorted by code.
+//
+// Version 1 is a version byte 1 and the body. Version 2, written since migration 3, is a
+// version byte 2, the body and the CRC-32C (Castagnoli) of every byte before it, little
+// endian: these values are the only copy of the aggregates, and without a checksum a
+// damaged count would be read as a wrong one. testdata/counts-v*.bin pin both layouts:
+// a change of layout needs a new version byte and a migration, never an edit of these.
+const (
+	countsV1 = 1
+	countsV2 = 2
+)
 
-// encodeCounts writes the criterion and option counts of t.
-func encodeCounts(t *survey.Tally) []byte {
+// encodeCounts writes the criterion and option counts of t in the current layout.
+func encodeCounts(t *survey.Tally) []byte { return encodeCountsV2(t) }
+
+// encodeCountsV2 writes t in layout 2. Migration 3 relies on it: it stays as it is
+// when a later layout comes.
+func encodeCountsV2(t *survey.Tally) []byte {
 	b := make([]byte, 0, 64+len(t.Criteria)*64)
-	b = append(b, countsVersion)
-	codes := sortedKeys(t.Criteria)
+	b = append(b, countsV2)
+	return sealCounts(appendCountsBody(b, t))
+}
+
+// sealCounts appends the checksum of layout 2 to a version byte and body.
+func sealCounts(b []byte) []byte {
+	return binary.LittleEndian.AppendUint32(b, countsChecksum(b))
+}
+
+func countsChecksum(b []byte) uint32 {
+	return crc32.Checksum(b, crc32.MakeTable(crc32.Castagnoli)) // MakeTable returns the one table it keeps
+}
+
+func appendCountsBody(b []byte, t *survey.Tally) []byte {
+	codes := survey.SortedKeys(t.Criteria)
 	b = binary.AppendUvarint(b, uint64(len(codes)))
 	for _, code := range codes {
 		c := t.Criteria[code]
@@ -39,11 +65,11 @@ func encodeCounts(t *survey.Tally) []byte {
 			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
 		}
 	}
-	questions := sortedKeys(t.Options)
+	questions := survey.SortedKeys(t.Options)
 	b = binary.AppendUvarint(b, uint64(len(questions)))
 	for _, q := range questions {
 		b = appendString(b, q)
-		values := sortedKeys(t.Options[q])
+		values := survey.SortedKeys(t.Options[q])
 		b = binary.AppendUvarint(b, uint64(len(values)))
 		for _, v := range values {
 			b = appendString(b, v)
@@ -53,20 +79,55 @@ func encodeCounts(t *survey.Tally) []byte {
 	return b
 }
 
+var (
+	errChecksum = errors.New("checksum mismatch: the stored value is damaged")
+	errV1Row    = errors.New("version 1 (no checksum) where version 2 is expected: migration 3 re-encodes such rows")
+)
+
 // addCounts decodes counts written by encodeCounts and adds them to t, with the option
-// counts or without them.
+// counts or without them. Only layout 2 is read: every kept row carries a checksum since
+// migration 3, and a value that looked like layout 1 could be a damaged layout 2 one.
+// On an error t may hold part of the counts and is to be dropped.
 func addCounts(t *survey.Tally, data []byte, options bool) error {
-	d := decoder{data: data}
-	if v := d.byte(); v != countsVersion {
-		return fmt.Errorf("counts: unknown version %d", v)
+	if len(data) == 0 {
+		return fmt.Errorf("counts: %w", errShort)
 	}
+	switch data[0] {
+	case countsV2:
+	case countsV1:
+		return fmt.Errorf("counts: %w", errV1Row)
+	default:
+		return fmt.Errorf("counts: unknown version %d", data[0])
+	}
+	if len(data) < 1+4 {
+		return fmt.Errorf("counts: %w", errShort)
+	}
+	end := len(data) - 4
+	if countsChecksum(data[:end]) != binary.LittleEndian.Uint32(data[end:]) {
+		return fmt.Errorf("counts: %w", errChecksum)
+	}
+	return addCountsBody(t, data[1:end], options)
+}
+
+// addLegacyCounts decodes counts in layout 1, as databases kept them before migration 3,
+// and adds them to t.
+func addLegacyCounts(t *survey.Tally, data []byte, options bool) error {
+	if len(data) == 0 || data[0] != countsV1 {
+		return errors.New("counts: not version 1")
+	}
+	return addCountsBody(t, data[1:], options)
+}
+
+// addCountsBody decodes the body shared by both layouts.
+func addCountsBody(t *survey.Tally, data []byte, options bool) error {
+	d := decoder{data: data}
 	for n := d.uvarint(); n > 0 && d.err == nil; n-- {
 		code := d.string()
 		var c survey.CriterionTally
 		for i := range c.Values {
-			c.Values[i] = int64(d.uvarint())
+			c.Values[i] = d.count()
 		}
-		c.PairN = int64(d.uvarint())
+		c.PairN = d.count()
 		for _, f := range [...]*float64{&c.SumX, &c.SumX2, &c.SumO, &c.SumO2, &c.SumXO} {
 			*f = d.float()
 		}
@@ -78,7 +139,7 @@ func addCounts(t *survey.Tally, data []byte, options bool) error {
 		q := d.string()
 		for m := d.uvarint(); m > 0 && d.err == nil; m-- {
 			v := d.string()
-			if count := int64(d.uvarint()); d.err == nil && options {
+			if count := d.count(); d.err == nil && options {
 				t.AddOption(q, v, count)
 			}
 		}
@@ -96,15 +157,6 @@ func appendString(b []byte, s string) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // decoder reads the counts layout, remembering the first error.
 type decoder struct {
 	data []byte
@@ -112,16 +164,6 @@ type decoder struct {
 }
 
 var errShort = errors.New("truncated")
-
-func (d *decoder) byte() byte {
-	if d.err != nil || len(d.data) < 1 {
-		d.err = errShort
-		return 0
-	}
-	b := d.data[0]
-	d.data = d.data[1:]
-	return b
-}
 
 func (d *decoder) uvarint() uint64 {
 	if d.err != nil {
@@ -134,6 +176,15 @@ func (d *decoder) uvarint() uint64 {
 	}
 	d.data = d.data[n:]
 	return v
+}
+
+// count reads a uvarint that must fit a count (an int64 of at least zero).
+func (d *decoder) count() int64 {
+	v := d.uvarint()
+	if v > math.MaxInt64 && d.err == nil {
+		d.err = errors.New("count out of range")
+	}
+	return int64(v)
 }
 
 func (d *decoder) float() float64 {

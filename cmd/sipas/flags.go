@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"sipas/models"
@@ -39,6 +40,17 @@ func parseFlags(fs *flag.FlagSet, env cmdEnv, args []string) error {
 // dbFlag registers -db, the SQLite file or postgres:// URL.
 func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", "sipas.db", "SQLite file, or a postgres:// URL for PostgreSQL (env SIPAS_DB)")
+}
+
+// openExisting opens a database that must exist already, for the commands that read or
+// copy one: opening a SQLite path with no database would create an empty one.
+func openExisting(dsn string) (*models.Store, error) {
+	if !models.IsPostgresDSN(dsn) {
+		if _, err := os.Stat(models.SQLitePath(dsn)); err != nil {
+			return nil, fmt.Errorf("no database at %s (-db or SIPAS_DB names it)", models.SQLitePath(dsn))
+		}
+	}
+	return models.Open(dsn)
 }
 
 // openStore opens the database and makes sure the reference data exist, telling out

@@ -39,6 +39,10 @@ func commands() []command {
 		{"demo", "create demo offices and counters and N synthetic responses", demo},
 		{"import", "import paper questionnaires from FILE.csv or FILE.xlsx, all or nothing", importPaper},
 		{"export", "write the index table of a period to stdout (csv, xlsx or json)", exportIndex},
+		{"counts", "print the kept counts of a counter, office or province in a period", counts},
+		{"verify", "recompute every kept count from the raw responses; exit 1 on a difference", verify},
+		{"backup", "write a consistent copy of the SQLite database to OUT while serve runs", backup},
+		{"restore", "put a copy made by backup in place of the database (serve stopped)", restore},
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"sipas/handlers"
@@ -24,8 +26,24 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	fs.IntVar(&cfg.MinSample, "min-sample", cfg.MinSample, "responses below which an index is shown greyed (env SIPAS_MIN_SAMPLE)")
 	fs.IntVar(&cfg.KioskResetSeconds, "kiosk-reset", cfg.KioskResetSeconds, "seconds of inactivity before a kiosk returns to a fresh form (env SIPAS_KIOSK_RESET)")
 	sessionKey := fs.String("session-key", "", "128 hex digits that sign and encrypt session cookies; empty: a new random key at each start (env SIPAS_SESSION_KEY)")
+	backupEvery := fs.Duration("backup-every", 0, "keep a copy of the SQLite database this often, e.g. 24h; 0 for none (env SIPAS_BACKUP_EVERY)")
+	backupKeep := fs.Int("backup-keep", 7, "how many of those copies to keep (env SIPAS_BACKUP_KEEP)")
+	backupDir := fs.String("backup-dir", "", "directory of the copies; default: backups beside the database (env SIPAS_BACKUP_DIR)")
 	if err := parseFlags(fs, env, args); err != nil {
 		return err
+	}
+	if *backupEvery != 0 {
+		switch {
+		case models.IsPostgresDSN(*dsn):
+			return fmt.Errorf("-backup-every: %w", postgresBackupHelp(*dsn))
+		case *backupEvery < time.Minute:
+			return fmt.Errorf("-backup-every %s: at least 1m", *backupEvery)
+		case *backupKeep < 1:
+			return fmt.Errorf("-backup-keep %d: at least 1", *backupKeep)
+		}
+		if *backupDir == "" {
+			*backupDir = filepath.Join(filepath.Dir(models.SQLitePath(*dsn)), "backups")
+		}
 	}
 	if *sessionKey != "" {
 		key, err := hex.DecodeString(*sessionKey)
@@ -39,6 +57,13 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	defer store.Close()
+	if *backupEvery != 0 {
+		backups, stopBackups := context.WithCancel(ctx)
+		var running sync.WaitGroup
+		running.Go(func() { scheduledBackups{store, *backupDir, *backupEvery, *backupKeep}.run(backups) })
+		defer func() { stopBackups(); running.Wait() }() // before the store closes
+		fmt.Fprintf(env.stdout, "keeping a copy of the database every %s in %s (the newest %d)\n", *backupEvery, *backupDir, *backupKeep)
+	}
 	app, err := handlers.New(store, static.FS(), cfg, time.Now)
 	if err != nil {
 		return err
