@@ -16,11 +16,15 @@ import (
 )
 
 // testApp is the real app over a fresh SQLite file with reference data, one office and
-// the counter demo-31 in today's Hải Phòng, and a fixed clock.
+// the counter demo-31 in today's Hải Phòng, the administrator "root", and a clock fixed
+// at now that a test may move. handler is the router as root's browser (see signedIn);
+// router is the router itself, for requests of somebody else or of nobody.
 type testApp struct {
 	store   *models.Store
 	handler http.Handler
+	router  http.Handler
 	now     time.Time
+	clock   *testClock
 	counter models.Counter
 }
 
@@ -29,12 +33,14 @@ func newTestApp(t testing.TB, cfg Config) *testApp {
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, survey.VietnamTime())
 	store, units := openSeededStore(t)
 	counter := addDemoCounter(t, store, units, "2026-03-10")
-	app, err := New(store, static.FS(), cfg, func() time.Time { return now })
+	clock := &testClock{t: now}
+	app, err := New(store, static.FS(), cfg, clock.now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(app.Close)
-	return &testApp{store: store, handler: app.Handler(), now: now, counter: counter}
+	router := app.Handler()
+	return &testApp{store: store, handler: asAdmin(t, store, router), router: router, now: now, clock: clock, counter: counter}
 }
 
 // openSeededStore opens a fresh SQLite file in the test's directory with the reference
@@ -76,7 +82,7 @@ func addDemoCounter(t testing.TB, store *models.Store, units []survey.Unit, day 
 	return counter
 }
 
-// do sends a request through the real router.
+// do sends a request through the real router, as root unless it carries a session cookie.
 func (ta *testApp) do(method, target string, body url.Values, header map[string]string) *httptest.ResponseRecorder {
 	var req *http.Request
 	if body != nil {

@@ -89,7 +89,7 @@ func (a *App) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, prev, err := a.reportPair(c, rq, a.scope(c))
+	r, prev, err := a.reportPair(c, rq, models.AllProvinces()) // the ranking is public: every province
 	if errors.Is(err, models.ErrNotFound) {
 		return a.fail(c, http.StatusServiceUnavailable, "no published questionnaire")
 	}

@@ -15,11 +15,6 @@ import (
 	"sipas/views"
 )
 
-// scope is what the request may see. Until login and roles exist every page is open and
-// sees every province; every count query already takes the scope, so that roles only
-// have to change this.
-func (a *App) scope(echo.Context) models.Scope { return models.AllProvinces() }
-
 // inScope keeps the IDs of ids the scope allows.
 func inScope(scope models.Scope, ids []uint) []uint {
 	if scope.ProvinceIDs == nil {
@@ -79,6 +74,7 @@ func (rq reportQuery) unitsName() string {
 // selector and the period's name.
 type dashFrame struct {
 	Lang, OtherLang, SwitchURL string
+	Nav                        navBar // who is signed in and what they may open (nav.go)
 	Path                       string
 	PeriodName                 string // "Năm 2025", "Quý 2/2025", …
 	From, To                   time.Time
@@ -106,7 +102,7 @@ func (a *App) frame(c echo.Context, rq reportQuery, path string) dashFrame {
 	f := dashFrame{
 		Lang: lang, OtherLang: other, SwitchURL: rq.link(path, other), Path: path,
 		PeriodName: periodName(lang, p), From: p.From, To: p.To, Day: day,
-		Current: rq.current, MinSample: a.cfg.MinSample, Query: rq,
+		Current: rq.current, MinSample: a.cfg.MinSample, Query: rq, Nav: a.navBar(c),
 		Form: periodForm{Year: p.Year, Quarter: p.Quarter, Month: p.Month, IsRange: p.Kind == "range",
 			From: p.From.Format("2006-01-02"), To: p.To.Format("2006-01-02"),
 			Quarters: []int{1, 2, 3, 4}, Months: []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},
