@@ -42,9 +42,9 @@ type option struct {
 // userPage changes one account.
 type userPage struct {
 	basePage
-	Target  userRow
-	Form    userForm
-	Errors  formErrors
+	Target    userRow
+	Form      userForm
+	Errors    formErrors
 	Roles     []option
 	Provinces []option
 }

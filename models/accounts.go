@@ -100,11 +100,7 @@ func (s *Store) userWhere(ctx context.Context, cond string, arg any) (User, erro
 
 // Users lists the accounts of the given provinces (nil: every account), by name.
 func (s *Store) Users(ctx context.Context, provinceIDs []uint) ([]UserRow, error) {
-	q := s.db.WithContext(ctx).Table("users").
-		Select("users.*, COALESCE(provinces.code, '') AS province_code, COALESCE(provinces.name, '') AS province_name, " +
-			"COALESCE(offices.code, '') AS office_code, COALESCE(offices.name, '') AS office_name").
-		Joins("LEFT JOIN provinces ON provinces.id = users.province_id").
-		Joins("LEFT JOIN offices ON offices.id = users.office_id")
+	q := s.userRows(ctx)
 	if provinceIDs != nil {
 		q = q.Where("users.province_id IN ?", append([]uint{0}, provinceIDs...))
 	}
@@ -113,6 +109,26 @@ func (s *Store) Users(ctx context.Context, provinceIDs []uint) ([]UserRow, error
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
 	return rows, nil
+}
+
+// UserRowByID finds an account with the names of its province and office.
+func (s *Store) UserRowByID(ctx context.Context, id uint) (UserRow, error) {
+	var rows []UserRow
+	if err := s.userRows(ctx).Where("users.id = ?", id).Scan(&rows).Error; err != nil {
+		return UserRow{}, fmt.Errorf("read account %d: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return UserRow{}, ErrNotFound
+	}
+	return rows[0], nil
+}
+
+func (s *Store) userRows(ctx context.Context) *gorm.DB {
+	return s.db.WithContext(ctx).Table("users").
+		Select("users.*, COALESCE(provinces.code, '') AS province_code, COALESCE(provinces.name, '') AS province_name, " +
+			"COALESCE(offices.code, '') AS office_code, COALESCE(offices.name, '') AS office_name").
+		Joins("LEFT JOIN provinces ON provinces.id = users.province_id").
+		Joins("LEFT JOIN offices ON offices.id = users.office_id")
 }
 
 // HasAdmin tells whether an enabled administrator exists.
