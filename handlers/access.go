@@ -34,7 +34,7 @@ func (a *App) admit(next echo.HandlerFunc) echo.HandlerFunc {
 		req := c.Request()
 		rr, ok := a.ruleOf(req.Method, c.Path())
 		if !ok {
-			if a.registered[req.Method+" "+c.Path()] {
+			if registered(c.Echo(), req.Method, c.Path()) {
 				slog.Error("route without an access rule: refused", "method", req.Method, "path", c.Path())
 				return a.forbidden(c)
 			}
@@ -45,8 +45,8 @@ func (a *App) admit(next echo.HandlerFunc) echo.HandlerFunc {
 		if checked && !sameOrigin(req) {
 			return a.fail(c, http.StatusForbidden, a.t(c, "auth.error.cross_site"))
 		}
-		if err := a.allow(c, rr.rule); err != nil {
-			return err
+		if err := a.allow(c, rr.rule); err != nil || c.Response().Committed {
+			return err // refused, or sent to the sign-in page
 		}
 		if checked {
 			if err := a.checkCSRF(c, rr.maxBody); err != nil {
@@ -55,6 +55,16 @@ func (a *App) admit(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// registered tells whether e has a route for method and path (not the router's 404 or 405).
+func registered(e *echo.Echo, method, path string) bool {
+	for _, r := range e.Routes() {
+		if r.Method == method && r.Path == path {
+			return true
+		}
+	}
+	return false
 }
 
 // allow applies a rule to the request's viewer.

@@ -79,9 +79,8 @@ type App struct {
 	cfg       Config
 	now       func() time.Time
 
-	rules      map[string]routeRule // accessRules: who may use which route
-	registered map[string]bool      // "METHOD /path" of every route echo has
-	dummyHash  string               // checked for an unknown account, so that it takes as long as a known one
+	rules     map[string]routeRule // accessRules: who may use which route
+	dummyHash string               // checked for an unknown account, so that it takes as long as a known one
 }
 
 // New builds the app. now is the clock (time.Now outside tests).
@@ -114,7 +113,7 @@ func New(store *models.Store, static fs.FS, cfg Config, now func() time.Time) (*
 		return nil, err
 	}
 	return &App{store: store, submitter: store.NewSubmitter(256), sessions: newSessionStore(key, int(cfg.SessionMaxAge.Seconds())),
-		views: r, static: static, cfg: cfg, now: now, rules: accessRules(), registered: map[string]bool{}, dummyHash: dummy}, nil
+		views: r, static: static, cfg: cfg, now: now, rules: accessRules(), dummyHash: dummy}, nil
 }
 
 // Close finishes writing the kiosk submissions in flight; call it after the server stopped.
@@ -150,9 +149,6 @@ func (a *App) Handler() *echo.Echo {
 
 	a.dashboardRoutes(e)
 	a.paperRoutes(e)
-	for _, r := range e.Routes() {
-		a.registered[r.Method+" "+r.Path] = true
-	}
 	return e
 }
 

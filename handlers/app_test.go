@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"sipas/models"
 	"sipas/static"
 	"sipas/survey"
@@ -21,8 +23,9 @@ import (
 // router is the router itself, for requests of somebody else or of nobody.
 type testApp struct {
 	store   *models.Store
+	app     *App
 	handler http.Handler
-	router  http.Handler
+	router  *echo.Echo
 	now     time.Time
 	clock   *testClock
 	counter models.Counter
@@ -40,7 +43,7 @@ func newTestApp(t testing.TB, cfg Config) *testApp {
 	}
 	t.Cleanup(app.Close)
 	router := app.Handler()
-	return &testApp{store: store, handler: asAdmin(t, store, router), router: router, now: now, clock: clock, counter: counter}
+	return &testApp{store: store, app: app, handler: asAdmin(t, store, router), router: router, now: now, clock: clock, counter: counter}
 }
 
 // openSeededStore opens a fresh SQLite file in the test's directory with the reference
