@@ -39,6 +39,7 @@ func commands() []command {
 		{"demo", "create demo offices and counters and N synthetic responses", demo},
 		{"import", "import paper questionnaires from FILE.csv or FILE.xlsx, all or nothing", importPaper},
 		{"export", "write the index table of a period to stdout (csv, xlsx or json)", exportIndex},
+		{"user", "accounts: add, list, passwd, disable (passwords from standard input)", user},
 	}
 }
 
