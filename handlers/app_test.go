@@ -33,6 +33,14 @@ type testApp struct {
 
 func newTestApp(t testing.TB, cfg Config) *testApp {
 	t.Helper()
+	ta := newBareApp(t, cfg)
+	ta.handler = asAdmin(t, ta.store, ta.router)
+	return ta
+}
+
+// newBareApp is newTestApp without any account: nobody can sign in yet.
+func newBareApp(t testing.TB, cfg Config) *testApp {
+	t.Helper()
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, survey.VietnamTime())
 	store, units := openSeededStore(t)
 	counter := addDemoCounter(t, store, units, "2026-03-10")
@@ -43,7 +51,7 @@ func newTestApp(t testing.TB, cfg Config) *testApp {
 	}
 	t.Cleanup(app.Close)
 	router := app.Handler()
-	return &testApp{store: store, app: app, handler: asAdmin(t, store, router), router: router, now: now, clock: clock, counter: counter}
+	return &testApp{store: store, app: app, handler: router, router: router, now: now, clock: clock, counter: counter}
 }
 
 // openSeededStore opens a fresh SQLite file in the test's directory with the reference

@@ -56,7 +56,7 @@ func addUser(t testing.TB, store *models.Store, name string, role survey.Role, p
 	}
 	u := models.User{PasswordHash: hash}
 	u.SetAccount(acc)
-	if err := store.CreateUser(ctx, &u, models.Actor{Addr: "test", Now: time.Now()}); err != nil {
+	if err := store.CreateUser(ctx, &u, models.Actor{Addr: "test", Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
 	return u
