@@ -43,18 +43,32 @@ func (a *App) admit(next echo.HandlerFunc) echo.HandlerFunc {
 		unsafe := req.Method != http.MethodGet && req.Method != http.MethodHead && req.Method != http.MethodOptions
 		checked := unsafe && rr.rule != ruleKiosk
 		if checked && !sameOrigin(req) {
-			return a.fail(c, http.StatusForbidden, a.t(c, "auth.error.cross_site"))
+			return a.refused(c, "cross_site", a.fail(c, http.StatusForbidden, a.t(c, "auth.error.cross_site")))
 		}
 		if err := a.allow(c, rr.rule); err != nil || c.Response().Committed {
+			if checked {
+				return a.refused(c, "not_allowed", err)
+			}
 			return err // refused, or sent to the sign-in page
 		}
 		if checked {
 			if err := a.checkCSRF(c, rr.maxBody); err != nil {
-				return err
+				return a.refused(c, "csrf_token", err)
 			}
 		}
 		return next(c)
 	}
+}
+
+// refused audits a state-changing request that admit turned away (a forged form, a
+// cross-site post, a role's overreach) and returns err, the answer.
+func (a *App) refused(c echo.Context, reason string, err error) error {
+	req := c.Request()
+	if aerr := a.store.Audit(req.Context(), a.actor(c), "access.refused", req.Method+" "+req.URL.Path, nil,
+		map[string]string{"reason": reason}); aerr != nil {
+		slog.Error("auditing a refused request", "err", aerr)
+	}
+	return err
 }
 
 // registered tells whether e has a route for method and path (not the router's 404 or 405).
@@ -121,7 +135,7 @@ func (a *App) mayOpen(v *viewer, r rule) bool {
 // redirect to the sign-in page that comes back here.
 func (a *App) signInFirst(c echo.Context) error {
 	if wantsJSON(c) {
-		return a.fail(c, http.StatusUnauthorized, a.t(c, "auth.error.sign_in"))
+		return a.fail(c, http.StatusUnauthorized, a.apiText(c, "auth.error.sign_in"))
 	}
 	target := "/login"
 	if req := c.Request(); req.Method == http.MethodGet {
@@ -131,7 +145,16 @@ func (a *App) signInFirst(c echo.Context) error {
 }
 
 func (a *App) forbidden(c echo.Context) error {
-	return a.fail(c, http.StatusForbidden, a.t(c, "auth.error.forbidden"))
+	return a.fail(c, http.StatusForbidden, a.apiText(c, "auth.error.forbidden"))
+}
+
+// apiText is a message in the request's language, but in English for the JSON API
+// unless ?lang= asks for another (as the API's other errors are).
+func (a *App) apiText(c echo.Context, key string) string {
+	if wantsJSON(c) && c.QueryParam("lang") == "" {
+		return a.views.Catalog.T("en", key)
+	}
+	return a.t(c, key)
 }
 
 // provinceInScope tells whether every provincial unit with code is in scope (an unknown

@@ -89,7 +89,7 @@ func TestLoginLogoutAndFixation(t *testing.T) {
 		t.Errorf("the signed-out cookie replayed: %d", rec.Code)
 	}
 	got := strings.Join(kindsOf(t, ta.store, models.AuditFilter{Kind: ""}), " ")
-	if want := "user.create auth.login_failed auth.login_failed auth.login auth.login auth.logout"; got != want {
+	if want := "user.create auth.login_failed auth.login_failed auth.login auth.login access.refused auth.logout"; got != want {
 		t.Errorf("audit log %q, want %q", got, want)
 	}
 }
@@ -174,6 +174,15 @@ func TestCSRF(t *testing.T) {
 	}
 	if _, err := ta.store.UserByName(context.Background(), "lan"); err == nil {
 		t.Fatal("a refused request created the account")
+	}
+	var reasons []string
+	ta.store.EachAuditEvent(context.Background(), models.AuditFilter{Kind: "access.refused"}, func(ev models.AuditEvent) error {
+		reasons = append(reasons, ev.Actor+" "+ev.Target+" "+ev.After)
+		return nil
+	})
+	if got := strings.Join(reasons, "\n"); strings.Count(got, `root POST /admin/users {"reason":"csrf_token"}`) != 3 ||
+		strings.Count(got, `root POST /admin/users {"reason":"cross_site"}`) != 3 {
+		t.Errorf("refusals audited:\n%s", got)
 	}
 	// the sign-in form needs the token too
 	anon := newClient(t, ta.router)
