@@ -613,6 +613,17 @@ func TestBrowserPagesAccessible(t *testing.T) {
 	// keep one citizen's screen for the next. axe's meta-refresh rule (WCAG 2.2.1) allows
 	// that as essential, which it cannot tell, so it is not applied there.
 	thanksRules := []string{"meta-refresh"}
+	// the first administrator's setup page, while the database has none
+	setup := randomToken()
+	if err := b.store.CreateSetupToken(context.Background(), hashToken(setup), time.Now(), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"vi", "en"} {
+		b.do("the setup page", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch),
+			chromedp.Navigate(b.url("/setup/"+setup+"?lang="+lang)), chromedp.WaitVisible(chromedp.CSS(`#password_confirm`)))
+		b.screenshot("setup-"+lang+"-phone", 2)
+		b.axe("setup " + lang + " (phone)")
+	}
 	addUser(t, b.store, "root", survey.RoleAdmin, "", "")
 	official := addUser(t, b.store, "lan.hp", survey.RoleOfficial, "31", "demo-31")
 	addUser(t, b.store, "minh.dn", survey.RoleProvinceAdmin, "48", "")
