@@ -8,7 +8,7 @@ type rule int
 
 // The rules, from the most open.
 const (
-	ruleNone rule = iota // no rule: nobody
+	_ rule = iota // 0, a missing rule: nobody
 	// rulePublic: anyone, always (kiosk pages, health, static files, sign-in).
 	rulePublic
 	// ruleFigures: the province-level figures MoHA publishes; anyone, unless serve runs
