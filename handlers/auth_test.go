@@ -302,3 +302,27 @@ func TestSetupLink(t *testing.T) {
 		t.Errorf("an expired link: %d", rec.Code)
 	}
 }
+
+// The session cookie is HttpOnly and SameSite=Lax, and Secure over TLS or with
+// -secure-cookies.
+func TestSessionCookieFlags(t *testing.T) {
+	for _, tt := range []struct {
+		target string
+		secure bool // Config.SecureCookies
+		want   bool
+	}{{"http://example.com/login", false, false}, {"https://example.com/login", false, true}, {"http://example.com/login", true, true}} {
+		cfg := DefaultConfig()
+		cfg.SecureCookies = tt.secure
+		ta := newBareApp(t, cfg)
+		rec := newClient(t, ta.router).do("GET", tt.target, nil, nil)
+		var c *http.Cookie
+		for _, x := range rec.Result().Cookies() {
+			if x.Name == sessionName {
+				c = x
+			}
+		}
+		if c == nil || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure != tt.want {
+			t.Errorf("%s, -secure-cookies=%t: cookie %+v, want Secure %t", tt.target, tt.secure, c, tt.want)
+		}
+	}
+}
