@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"sipas/models"
+	"sipas/survey"
 	"sipas/views"
 )
 
@@ -30,14 +32,41 @@ type Config struct {
 	Questionnaire string
 	// KioskResetSeconds and ThanksSeconds time the kiosk's return to a fresh form.
 	KioskResetSeconds, ThanksSeconds int
-	// SessionKey signs and encrypts session cookies (64 bytes); empty: a random key, so
-	// that sessions end when the server restarts.
+	// SessionKey signs and encrypts session cookies (64 bytes); empty: the key kept in the
+	// database (generated on first start), so that a restart keeps everybody signed in.
 	SessionKey []byte
+	// FiguresNeedSignIn closes the province-level figures (national ranking, province
+	// indices, their API and exports), public by default, to anyone not signed in
+	// (serve -public=false).
+	FiguresNeedSignIn bool
+	// SecureCookies marks the session cookie Secure even on plain HTTP (behind a TLS proxy).
+	SecureCookies bool
+	// SessionIdle and SessionMaxAge end a session after so long unused, and so long after
+	// sign-in whatever its use.
+	SessionIdle, SessionMaxAge time.Duration
+	// PasswordCost is the cost of new password hashes.
+	PasswordCost survey.Argon2Params
 }
 
 // DefaultConfig is the configuration when nothing is set.
 func DefaultConfig() Config {
-	return Config{RateLimit: 30, MinSample: 30, Questionnaire: "sipas-counter", KioskResetSeconds: 90, ThanksSeconds: 6}
+	return Config{RateLimit: 30, MinSample: 30, Questionnaire: "sipas-counter", KioskResetSeconds: 90, ThanksSeconds: 6,
+		SessionIdle: 30 * time.Minute, SessionMaxAge: 12 * time.Hour, PasswordCost: survey.DefaultArgon2()}
+}
+
+// withDefaults fills the settings a Config literal left zero.
+func withDefaults(cfg Config) Config {
+	d := DefaultConfig()
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = d.SessionIdle
+	}
+	if cfg.SessionMaxAge <= 0 {
+		cfg.SessionMaxAge = d.SessionMaxAge
+	}
+	if cfg.PasswordCost == (survey.Argon2Params{}) {
+		cfg.PasswordCost = d.PasswordCost
+	}
+	return cfg
 }
 
 // App holds what every handler needs; handlers are its methods.
@@ -50,6 +79,9 @@ type App struct {
 	assets    *views.Assets
 	cfg       Config
 	now       func() time.Time
+
+	rules     map[string]routeRule // accessRules: who may use which route
+	dummyHash string               // checked for an unknown account, so that it takes as long as a known one
 }
 
 // New builds the app. now is the clock (time.Now outside tests).
@@ -62,18 +94,27 @@ func New(store *models.Store, static fs.FS, cfg Config, now func() time.Time) (*
 	if err != nil {
 		return nil, err
 	}
+	cfg = withDefaults(cfg)
 	key := cfg.SessionKey
 	if len(key) == 0 {
-		key = make([]byte, 64)
-		if _, err := rand.Read(key); err != nil {
+		key, err = store.SessionKey(context.Background(), func() ([]byte, error) {
+			k := make([]byte, 64)
+			_, err := rand.Read(k)
+			return k, err
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
 	if len(key) != 64 {
 		return nil, fmt.Errorf("the session key must be 64 bytes, not %d", len(key))
 	}
-	return &App{store: store, submitter: store.NewSubmitter(256), sessions: newSessionStore(key),
-		views: r, static: static, assets: assets, cfg: cfg, now: now}, nil
+	dummy, err := survey.HashPassword(randomToken(), cfg.PasswordCost)
+	if err != nil {
+		return nil, err
+	}
+	return &App{store: store, submitter: store.NewSubmitter(256), sessions: newSessionStore(key, int(cfg.SessionMaxAge.Seconds())),
+		views: r, static: static, assets: assets, cfg: cfg, now: now, rules: accessRules(), dummyHash: dummy}, nil
 }
 
 // Close finishes writing the kiosk submissions in flight; call it after the server stopped.
@@ -93,6 +134,7 @@ func (a *App) Handler() *echo.Echo {
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'",
 	}))
 	e.Use(a.assetCaching)
+	e.Use(a.admit) // after routing: it knows the route, and so its rule (access_rules.go)
 
 	e.GET("/healthz", a.health)
 	e.StaticFS("/static", a.static)
@@ -102,6 +144,8 @@ func (a *App) Handler() *echo.Echo {
 	kiosk.GET("/:counter", a.kioskForm)
 	kiosk.GET("/:counter/thanks", a.kioskThanks)
 	kiosk.POST("/:counter", a.kioskSubmit, middleware.BodyLimit("64K"), a.rateLimit())
+
+	a.authRoutes(e)
 
 	api := e.Group("/api/v1")
 	api.GET("/sipas", a.apiNational)
@@ -143,7 +187,8 @@ func (a *App) rateLimit() echo.MiddlewareFunc {
 		Rate: rate.Limit(float64(a.cfg.RateLimit) / 60), Burst: max(a.cfg.RateLimit/2, 5), ExpiresIn: 10 * time.Minute,
 	})
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: store,
+		Store:               store,
+		IdentifierExtractor: func(c echo.Context) (string, error) { return clientAddr(c.Request()), nil },
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			return a.fail(c, http.StatusTooManyRequests, a.t(c, "error.rate"))
 		},

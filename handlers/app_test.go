@@ -11,33 +11,50 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"sipas/models"
 	"sipas/static"
 	"sipas/survey"
 )
 
 // testApp is the real app over a fresh SQLite file with reference data, one office and
-// the counter demo-31 in today's Hải Phòng, and a fixed clock.
+// the counter demo-31 in today's Hải Phòng, the administrator "root", and a clock fixed
+// at now that a test may move. handler is the router as root's browser (see signedIn);
+// router is the router itself, for requests of somebody else or of nobody.
 type testApp struct {
 	store   *models.Store
 	dbPath  string // the SQLite file, for tests that look at the rows themselves
+	app     *App
 	handler http.Handler
+	router  *echo.Echo
 	now     time.Time
+	clock   *testClock
 	counter models.Counter
 }
 
 func newTestApp(t testing.TB, cfg Config) *testApp {
 	t.Helper()
+	ta := newBareApp(t, cfg)
+	ta.handler = asAdmin(t, ta.store, ta.router)
+	return ta
+}
+
+// newBareApp is newTestApp without any account: nobody can sign in yet.
+func newBareApp(t testing.TB, cfg Config) *testApp {
+	t.Helper()
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, survey.VietnamTime())
 	dbPath := filepath.Join(t.TempDir(), "sipas.db")
 	store, units := openSeededStoreAt(t, dbPath)
 	counter := addDemoCounter(t, store, units, "2026-03-10")
-	app, err := New(store, static.FS(), cfg, func() time.Time { return now })
+	clock := &testClock{t: now}
+	app, err := New(store, static.FS(), cfg, clock.now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(app.Close)
-	return &testApp{store: store, dbPath: dbPath, handler: app.Handler(), now: now, counter: counter}
+	router := app.Handler()
+	return &testApp{store: store, dbPath: dbPath, app: app, handler: router, router: router, now: now, clock: clock, counter: counter}
 }
 
 // rawDB opens the app's SQLite file beside the store, for a test that checks or sets
@@ -97,7 +114,7 @@ func addDemoCounter(t testing.TB, store *models.Store, units []survey.Unit, day 
 	return counter
 }
 
-// do sends a request through the real router.
+// do sends a request through the real router, as root unless it carries a session cookie.
 func (ta *testApp) do(method, target string, body url.Values, header map[string]string) *httptest.ResponseRecorder {
 	var req *http.Request
 	if body != nil {

@@ -529,6 +529,19 @@ func (b *browserTest) axe(page string, skip ...string) {
 	}
 }
 
+// signIn signs name in through the sign-in form, as a person would, and waits for the
+// page it returns to.
+func (b *browserTest) signIn(name string) {
+	b.t.Helper()
+	b.do("sign in as "+name,
+		chromedp.Navigate(b.url("/login?next=/account")),
+		chromedp.WaitVisible(chromedp.CSS(`#name`)),
+		chromedp.SendKeys(chromedp.CSS(`#name`), name),
+		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		chromedp.WaitVisible(chromedp.CSS(`#current`))) // the account page's password field
+}
+
 // seedDemo stores n synthetic responses over the last twelve months at a demo counter in
 // every current province, so that the dashboards have figures.
 func (b *browserTest) seedDemo(n int) {
@@ -594,35 +607,64 @@ func TestBrowserPagesAccessible(t *testing.T) {
 		screens    int    // viewports down the page to screenshot
 		skipRules  []string
 		optional   bool // checked only when the route exists
+		signedIn   bool // as the administrator root (the pages before it are seen by nobody signed in)
 	}
 	// The thank-you page returns to a fresh form by itself (SPEC §5): a kiosk must not
 	// keep one citizen's screen for the next. axe's meta-refresh rule (WCAG 2.2.1) allows
 	// that as essential, which it cannot tell, so it is not applied there.
 	thanksRules := []string{"meta-refresh"}
-	pages := []pageCase{
-		{"kiosk-vi", "/kiosk/demo-31", jsStepper, 1, nil, false},
-		{"kiosk-en", "/kiosk/demo-31?lang=en", jsStepper, 1, nil, false},
-		{"thanks-vi", "/kiosk/demo-31/thanks", `document.querySelector('main.thanks') !== null`, 1, thanksRules, false},
-		{"thanks-en", "/kiosk/demo-31/thanks?lang=en", `document.querySelector('main.thanks') !== null`, 1, thanksRules, false},
-		{"not-found", "/kiosk/no-such-counter", jsLoaded, 1, nil, false},
-		{"dashboard", "/dashboard", jsCharts, 3, nil, true},
-		{"dashboard-en", "/dashboard?lang=en", jsCharts, 1, nil, true},
-		{"dashboard-province-31", "/dashboard/province/31", jsCharts, 6, nil, true},
-		{"admin-import", "/admin/import", jsLoaded, 2, nil, true},
+	// the first administrator's setup page, while the database has none
+	setup := randomToken()
+	if err := b.store.CreateSetupToken(context.Background(), hashToken(setup), time.Now(), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
 	}
+	for _, lang := range []string{"vi", "en"} {
+		b.do("the setup page", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch),
+			chromedp.Navigate(b.url("/setup/"+setup+"?lang="+lang)), chromedp.WaitVisible(chromedp.CSS(`#password_confirm`)))
+		b.screenshot("setup-"+lang+"-phone", 2)
+		b.axe("setup " + lang + " (phone)")
+	}
+	addUser(t, b.store, "root", survey.RoleAdmin, "", "")
+	official := addUser(t, b.store, "lan.hp", survey.RoleOfficial, "31", "demo-31")
+	addUser(t, b.store, "minh.dn", survey.RoleProvinceAdmin, "48", "")
+	pages := []pageCase{
+		{"kiosk-vi", "/kiosk/demo-31", jsStepper, 1, nil, false, false},
+		{"kiosk-en", "/kiosk/demo-31?lang=en", jsStepper, 1, nil, false, false},
+		{"thanks-vi", "/kiosk/demo-31/thanks", `document.querySelector('main.thanks') !== null`, 1, thanksRules, false, false},
+		{"thanks-en", "/kiosk/demo-31/thanks?lang=en", `document.querySelector('main.thanks') !== null`, 1, thanksRules, false, false},
+		{"not-found", "/kiosk/no-such-counter", jsLoaded, 1, nil, false, false},
+		{"dashboard", "/dashboard", jsCharts, 3, nil, true, false},
+		{"dashboard-en", "/dashboard?lang=en", jsCharts, 1, nil, true, false},
+		{"login-vi", "/login", jsLoaded, 1, nil, false, false},
+		{"login-en", "/login?lang=en", jsLoaded, 1, nil, false, false},
+		{"dashboard-province-31", "/dashboard/province/31", jsCharts, 6, nil, true, true},
+		{"admin-import", "/admin/import", jsLoaded, 2, nil, true, true},
+		{"account-vi", "/account", jsLoaded, 2, nil, false, true},
+		{"account-en", "/account?lang=en", jsLoaded, 2, nil, false, true},
+		{"users-vi", "/admin/users", jsLoaded, 3, nil, false, true},
+		{"users-en", "/admin/users?lang=en", jsLoaded, 3, nil, false, true},
+		{"user-vi", fmt.Sprintf("/admin/users/%d", official.ID), jsLoaded, 2, nil, false, true},
+		{"audit-vi", "/admin/audit", jsLoaded, 2, nil, false, true},
+		{"audit-en", "/admin/audit?lang=en", jsLoaded, 2, nil, false, true},
+	}
+	signedIn := false
 	viewports := []struct {
 		name          string
 		width, height int64
 		mobile        bool
 	}{{"phone", 390, 844, true}, {"tablet", 1280, 800, false}}
 	for _, pc := range pages {
+		if pc.signedIn && !signedIn {
+			b.signIn("root")
+			signedIn = true
+		}
 		if pc.optional {
 			res, err := http.Get(b.url(pc.path))
 			if err != nil {
 				t.Fatal(err)
 			}
 			res.Body.Close()
-			if res.StatusCode == http.StatusNotFound {
+			if res.StatusCode == http.StatusNotFound && !pc.signedIn {
 				t.Logf("%s: %s is not there yet; not checked", pc.name, pc.path)
 				continue
 			}

@@ -120,7 +120,7 @@ func benchApp(b *testing.B, path string) (http.Handler, *models.Store, func()) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return app.Handler(), store, func() { store.Close() }
+	return asAdmin(b, store, app.Handler()), store, func() { store.Close() }
 }
 
 func benchGet(b *testing.B, h http.Handler, target string) time.Duration {

@@ -136,7 +136,7 @@ func newDashApp(t testing.TB, minSample int) *dashApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &dashApp{handler: app.Handler()}
+	return &dashApp{handler: asAdmin(t, store, app.Handler())}
 }
 
 func (d *dashApp) get(target string) *httptest.ResponseRecorder {

@@ -8,14 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"sipas/models"
 )
-
-// scope is what the request may see. Until login and roles exist every page is open and
-// sees every province; every count query already takes the scope, so that roles only
-// have to change this.
-func (a *App) scope(echo.Context) models.Scope { return models.AllProvinces() }
 
 // values is the canonical query string of a report request, which links keep.
 func (rq reportQuery) values() url.Values {
@@ -51,6 +44,7 @@ func (rq reportQuery) link(path, lang string) string {
 // selector and the period's name.
 type dashFrame struct {
 	Lang, OtherLang, SwitchURL string
+	Nav                        navBar // who is signed in and what they may open (nav.go)
 	Path                       string
 	PeriodName                 string // "Năm 2025", "Quý 2/2025", …
 	From, To                   time.Time
@@ -77,7 +71,7 @@ func (a *App) frame(c echo.Context, rq reportQuery, path string) dashFrame {
 	f := dashFrame{
 		Lang: lang, OtherLang: other, SwitchURL: rq.link(path, other), Path: path,
 		PeriodName: a.msg(c, p.Name()), From: p.From, To: p.To, Day: rq.day(a.now()),
-		Current: rq.current, MinSample: a.cfg.MinSample, Query: rq,
+		Current: rq.current, MinSample: a.cfg.MinSample, Query: rq, Nav: a.navBar(c),
 		Form: periodForm{Year: p.Year, Quarter: p.Quarter, Month: p.Month, IsRange: p.Kind == "range",
 			From: p.From.Format("2006-01-02"), To: p.To.Format("2006-01-02"),
 			Quarters: []int{1, 2, 3, 4}, Months: []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},

@@ -2,15 +2,17 @@ package handlers
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"sipas/handlers/apijson"
 	"sipas/models"
@@ -23,13 +25,12 @@ const maxImportMB = 50
 
 // paperRoutes registers the paper-questionnaire upload and the exports.
 func (a *App) paperRoutes(e *echo.Echo) {
-	// The admin issue puts the administrator role check and the CSRF check on this
-	// group (e.g. e.Group("/admin", a.requireRole(...), csrf)); the form already posts
-	// everything it needs through one <form> where the token field will go.
+	// Province admins (rows of their province only) and admins; the body limit and the
+	// CSRF check are in access_rules.go.
 	admin := e.Group("/admin")
 	admin.GET("/import", a.importForm)
 	admin.GET("/import/template.csv", a.importTemplate)
-	admin.POST("/import", a.importUpload, middleware.BodyLimit(fmt.Sprintf("%dM", maxImportMB)))
+	admin.POST("/import", a.importUpload)
 
 	// The exports hold the province-level figures, public like /api/v1/sipas.
 	e.GET("/export.csv", a.export("csv"))
@@ -41,6 +42,8 @@ func (a *App) paperRoutes(e *echo.Echo) {
 // an imported one.
 type importPage struct {
 	Lang, OtherLang, SwitchURL string
+	Nav                        navBar
+	CSRF                       string
 	MaxMB                      int
 	Header                     string // the columns of SPEC §4 for this questionnaire, ", " between them
 	FileName                   string
@@ -57,7 +60,11 @@ func (a *App) importPage(c echo.Context) (importPage, error) {
 	if err != nil {
 		return importPage{}, err
 	}
-	return importPage{Lang: lang, OtherLang: other, SwitchURL: "/admin/import?lang=" + other,
+	token, err := a.csrfToken(c)
+	if err != nil {
+		return importPage{}, err
+	}
+	return importPage{Lang: lang, OtherLang: other, SwitchURL: "/admin/import?lang=" + other, Nav: a.navBar(c), CSRF: token,
 		MaxMB: maxImportMB, Header: strings.Join(paperHeader(q), ", ")}, nil
 }
 
@@ -134,6 +141,13 @@ func (a *App) importUpload(c echo.Context) error {
 		return err
 	}
 	defer f.Close()
+	sum := sha256.New()
+	if _, err := io.Copy(sum, f); err != nil {
+		return err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
 	records, err := models.ReadRecords(fh.Filename, f)
 	if err != nil {
 		return a.rejectImport(c, page, err)
@@ -150,14 +164,38 @@ func (a *App) importUpload(c echo.Context) error {
 	if err != nil {
 		return a.rejectImport(c, page, err)
 	}
+	if page.Problems = a.outOfScope(c, rows); len(page.Problems) > 0 {
+		return c.Render(http.StatusBadRequest, "import", page)
+	}
 	res, err := a.store.ImportPaper(ctx, rows, q, qrow.ID)
 	if err != nil {
 		return a.rejectImport(c, page, err)
+	}
+	if err := a.store.Audit(ctx, a.actor(c), "paper.import", fh.Filename, nil, map[string]any{
+		"sha256": hex.EncodeToString(sum.Sum(nil)), "rows": len(rows), "stored": res.Stored, "repeated": res.Repeated,
+		"offices": res.Offices, "counters": res.Counters}); err != nil {
+		return err
 	}
 	if err := a.setFlash(c, importDone{FileName: fh.Filename, Rows: len(rows), Result: res}); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/import?lang="+page.Lang)
+}
+
+// outOfScope names the rows of a province the user may not import into (a province
+// admin imports its own province's questionnaires, former units merged into it included).
+func (a *App) outOfScope(c echo.Context, rows []survey.PaperRow) []string {
+	scope := a.scope(c)
+	if scope.ProvinceIDs == nil {
+		return nil
+	}
+	var problems []string
+	for _, r := range rows {
+		if !containsID(scope.ProvinceIDs, r.Unit.ID) && len(problems) < survey.MaxPaperErrors {
+			problems = append(problems, a.t(c, "auth.import.other_province", r.Row, r.Unit.Code, r.Unit.Name))
+		}
+	}
+	return problems
 }
 
 // rejectImport shows the form again with the problems of the file (400); an error that

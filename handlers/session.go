@@ -1,47 +1,148 @@
 package handlers
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"mime"
 	"net/http"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 )
 
-// sessionName is the cookie that carries a browser's session: for now the one-time
-// messages shown after a redirect (Post/Redirect/Get); the administration adds the user.
+// sessionName is the cookie that carries a browser's session: the token of a signed-in
+// session (whose record is in the database), the CSRF token, and the one-time messages
+// shown after a redirect (Post/Redirect/Get). It is signed and encrypted.
 const sessionName = "sipas"
 
-// newSessionStore keeps sessions in signed, encrypted, HTTP-only cookies. key is 64 bytes:
-// 32 to sign, 32 to encrypt.
-func newSessionStore(key []byte) sessions.Store {
+// Keys of the cookie's values.
+const (
+	tokenKey = "token" // the signed-in session's token; its SHA-256 is the database's key
+	csrfKey  = "csrf"
+)
+
+// csrfField is the hidden form field (or the X-CSRF-Token header) with the token.
+const csrfField = "csrf_token"
+
+// newSessionStore keeps sessions in signed, encrypted, HTTP-only, SameSite=Lax cookies.
+// key is 64 bytes: 32 to sign, 32 to encrypt.
+func newSessionStore(key []byte, maxAge int) sessions.Store {
 	store := sessions.NewCookieStore(key[:32], key[32:64])
-	store.Options = &sessions.Options{Path: "/", MaxAge: 12 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode}
+	store.Options = &sessions.Options{Path: "/", MaxAge: maxAge, HttpOnly: true, SameSite: http.SameSiteLaxMode}
 	return store
+}
+
+// cookieSession is the request's cookie session; a missing, forged or old cookie gives
+// a new, empty one.
+func (a *App) cookieSession(c echo.Context) *sessions.Session {
+	s, _ := a.sessions.Get(c.Request(), sessionName)
+	return s
+}
+
+// saveCookie writes the cookie session; it is Secure when the request came over TLS or
+// serve runs with -secure-cookies.
+func (a *App) saveCookie(c echo.Context, s *sessions.Session) error {
+	s.Options.Secure = a.cfg.SecureCookies || c.Request().TLS != nil
+	return s.Save(c.Request(), c.Response())
+}
+
+// sessionToken is the signed-in session's token the cookie carries, if any. A request
+// without the cookie (every kiosk) decodes nothing.
+func (a *App) sessionToken(c echo.Context) string {
+	if _, err := c.Cookie(sessionName); err != nil {
+		return ""
+	}
+	token, _ := a.cookieSession(c).Values[tokenKey].(string)
+	return token
+}
+
+// randomToken is 32 random bytes, URL-safe.
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand failed: " + err.Error()) // the system has no randomness left: nothing is safe
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// hashToken is what the database keeps of a token: its SHA-256.
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// csrfToken is the token the request's forms carry, created (and the cookie set) on the
+// first form a browser gets.
+func (a *App) csrfToken(c echo.Context) (string, error) {
+	s := a.cookieSession(c)
+	if t, ok := s.Values[csrfKey].(string); ok && t != "" {
+		return t, nil
+	}
+	t := randomToken()
+	s.Values[csrfKey] = t
+	return t, a.saveCookie(c, s)
+}
+
+// checkCSRF compares the token sent (form field or X-CSRF-Token header) with the cookie's,
+// in constant time. The body is read under maxBody, so that a large upload is refused
+// before it is stored anywhere.
+func (a *App) checkCSRF(c echo.Context, maxBody int64) error {
+	req := c.Request()
+	if req.ContentLength > maxBody {
+		return echo.ErrStatusRequestEntityTooLarge
+	}
+	sent := req.Header.Get("X-CSRF-Token")
+	if sent == "" && req.Body != nil {
+		req.Body = http.MaxBytesReader(c.Response().Writer, req.Body, maxBody)
+		var err error
+		if mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType)); mt == echo.MIMEMultipartForm {
+			err = req.ParseMultipartForm(32 << 20)
+		} else {
+			err = req.ParseForm()
+		}
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		if err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			return a.fail(c, http.StatusBadRequest, a.t(c, "error.bad_form"))
+		}
+		sent = req.PostFormValue(csrfField)
+	}
+	want, _ := a.cookieSession(c).Values[csrfKey].(string)
+	if want == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(want)) != 1 {
+		return a.fail(c, http.StatusForbidden, a.t(c, "auth.error.csrf"))
+	}
+	return nil
 }
 
 // setFlash keeps v (JSON-encoded) for the next page the browser asks for.
 func (a *App) setFlash(c echo.Context, v any) error {
-	s, _ := a.sessions.Get(c.Request(), sessionName) // a bad or old cookie gives a new session
+	s := a.cookieSession(c)
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
 	s.AddFlash(string(data))
-	return s.Save(c.Request(), c.Response())
+	return a.saveCookie(c, s)
 }
 
 // takeFlash decodes into v the message kept by setFlash, if there is one, and forgets it.
 func (a *App) takeFlash(c echo.Context, v any) bool {
-	s, err := a.sessions.Get(c.Request(), sessionName)
-	if err != nil {
+	if _, err := c.Cookie(sessionName); err != nil {
 		return false
 	}
+	s := a.cookieSession(c)
 	flashes := s.Flashes()
 	if len(flashes) == 0 {
 		return false
 	}
-	if err := s.Save(c.Request(), c.Response()); err != nil {
+	if err := a.saveCookie(c, s); err != nil {
 		return false
 	}
 	data, ok := flashes[len(flashes)-1].(string)

@@ -28,6 +28,7 @@ func (schemaMigration) TableName() string { return "schema_migrations" }
 func migrations() []migration {
 	return []migration{
 		{1, "reference data, responses and kept counts", migrateV1},
+		{2, "accounts, sessions, login throttling and the audit log", migrateV2},
 		{3, "re-encode kept counts with a checksum", migrateV3},
 	}
 }

@@ -21,10 +21,12 @@ const (
 	ByField    Grouping = "field"
 )
 
-// Scope limits a query to what a user may see: all provinces (nil) or some of them.
-// Every query of counts takes one, so that a role's scope cannot be forgotten.
+// Scope limits a query to what a user may see: all provinces (nil) or some of them, and
+// within them every office (nil) or some. Every query of counts takes one, so that a
+// role's scope cannot be forgotten.
 type Scope struct {
 	ProvinceIDs []uint
+	OfficeIDs   []uint
 }
 
 // AllProvinces is the scope of a national official or administrator.
@@ -49,7 +51,7 @@ func (q TallyQuery) monthGrain() string {
 	if q.Field == "" && q.GroupBy != ByField {
 		return "M"
 	}
-	if q.OfficeID == 0 && q.CounterID == 0 && q.GroupBy != ByOffice && q.GroupBy != ByCounter {
+	if q.OfficeID == 0 && q.CounterID == 0 && q.Scope.OfficeIDs == nil && q.GroupBy != ByOffice && q.GroupBy != ByCounter {
 		return "F"
 	}
 	return "D"
@@ -85,6 +87,9 @@ func (q TallyQuery) where(db *gorm.DB, grain string, from, to int) *gorm.DB {
 	}
 	if q.Scope.ProvinceIDs != nil {
 		db = db.Where("province_id IN ?", append([]uint{0}, q.Scope.ProvinceIDs...)) // 0 keeps IN () valid
+	}
+	if q.Scope.OfficeIDs != nil {
+		db = db.Where("office_id IN ?", append([]uint{0}, q.Scope.OfficeIDs...)) // F rows (office 0) are never read here: monthGrain
 	}
 	if q.OfficeID != 0 {
 		db = db.Where("office_id = ?", q.OfficeID)

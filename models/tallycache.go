@@ -162,6 +162,9 @@ func (q TallyQuery) cacheKey(p tallyPiece) string {
 			b.WriteByte(',')
 		}
 	}
+	if q.Scope.OfficeIDs != nil {
+		fmt.Fprintf(&b, "|offices %v", q.Scope.OfficeIDs) // an office-scoped user's pieces are their own
+	}
 	return b.String()
 }
 

@@ -43,6 +43,7 @@ func commands() []command {
 		{"verify", "recompute every kept count from the raw responses; exit 1 on a difference", verify},
 		{"backup", "write a consistent copy of the SQLite database to OUT while serve runs", backup},
 		{"restore", "put a copy made by backup in place of the database (serve stopped)", restore},
+		{"user", "accounts: add, list, passwd, disable (passwords from standard input)", user},
 	}
 }
 

@@ -25,12 +25,19 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	fs.IntVar(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "kiosk submissions a minute per client address, 0 for no limit (env SIPAS_RATE_LIMIT)")
 	fs.IntVar(&cfg.MinSample, "min-sample", cfg.MinSample, "responses below which an index is shown greyed (env SIPAS_MIN_SAMPLE)")
 	fs.IntVar(&cfg.KioskResetSeconds, "kiosk-reset", cfg.KioskResetSeconds, "seconds of inactivity before a kiosk returns to a fresh form (env SIPAS_KIOSK_RESET)")
-	sessionKey := fs.String("session-key", "", "128 hex digits that sign and encrypt session cookies; empty: a new random key at each start (env SIPAS_SESSION_KEY)")
+	sessionKey := fs.String("session-key", "", "128 hex digits that sign and encrypt session cookies; empty: the key kept in the database, made on first start (env SIPAS_SESSION_KEY)")
+	public := fs.Bool("public", true, "show the province-level figures (ranking, indices, their API and exports) to anyone; false: to signed-in users only (env SIPAS_PUBLIC)")
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark the session cookie Secure even over plain HTTP, behind a TLS proxy (env SIPAS_SECURE_COOKIES)")
+	fs.DurationVar(&cfg.SessionIdle, "session-idle", cfg.SessionIdle, "sign a session out after so long unused (env SIPAS_SESSION_IDLE)")
 	backupEvery := fs.Duration("backup-every", 0, "keep a copy of the SQLite database this often, e.g. 24h; 0 for none (env SIPAS_BACKUP_EVERY)")
 	backupKeep := fs.Int("backup-keep", 7, "how many of those copies to keep (env SIPAS_BACKUP_KEEP)")
 	backupDir := fs.String("backup-dir", "", "directory of the copies; default: backups beside the database (env SIPAS_BACKUP_DIR)")
 	if err := parseFlags(fs, env, args); err != nil {
 		return err
+	}
+	cfg.FiguresNeedSignIn = !*public
+	if cfg.SessionIdle < time.Minute {
+		return fmt.Errorf("-session-idle must be at least 1m")
 	}
 	if *backupEvery != 0 {
 		switch {
@@ -88,6 +95,12 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "  no responses yet: run 'sipas demo -db %s' (or 'go run ./cmd/sipas demo') and open %s/kiosk/demo-31\n", db, base)
 	} else if err == nil {
 		fmt.Fprintf(env.stdout, "  %d responses stored; kiosks at %s/kiosk/<counter code>\n", n, base)
+	}
+	if link, err := app.SetupLink(ctx, base); err != nil {
+		return err
+	} else if link != "" {
+		fmt.Fprintf(env.stdout, "  no administrator yet: open %s within an hour to create the first one\n", link)
+		fmt.Fprintf(env.stdout, "  (the link works once; or run 'sipas user add -db %s -name NAME -role admin' with the password on standard input)\n", db)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
