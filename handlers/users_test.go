@@ -3,7 +3,10 @@ package handlers
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -186,3 +189,78 @@ func TestPublicRevealsNoOffice(t *testing.T) {
 }
 
 func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }
+
+// An official of one office sees the province's own figures, which are public, but below
+// province level only its office: its counters, and fields, perceptions and priorities of
+// its own responses.
+func TestOfficeOfficialSeesOnlyItsOffice(t *testing.T) {
+	ta := newTestApp(t, DefaultConfig())
+	ctx := context.Background()
+	units, err := ta.store.Units(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hp, _ := survey.UnitAt(units, "31", "2026-03-10")
+	other, err := ta.store.EnsureOffice(ctx, hp.ID, "hp-other", "Văn phòng khác")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ta.store.EnsureCounter(ctx, other, "hp-other-1", "Quầy khác"); err != nil {
+		t.Fatal(err)
+	}
+	anon := newClient(t, ta.router)
+	for i, post := range []struct{ counter, value, field string }{{"demo-31", "5", "land"}, {"hp-other-1", "2", "civil-status"}} {
+		form := allCriteria(post.value)
+		form.Set("response_id", fmt.Sprintf("0b6f3c8e-3f57-4f6c-9d55-1d2c0b4c9a2%d", i))
+		form.Set("field", post.field)
+		if rec := anon.do("POST", "/kiosk/"+post.counter, form, nil); rec.Code != 303 {
+			t.Fatalf("kiosk %s: %d %s", post.counter, rec.Code, rec.Body)
+		}
+	}
+	addUser(t, ta.store, "office-official", survey.RoleOfficial, "31", "demo-31")
+	official := signIn(t, ta.router, "office-official")
+
+	type doc struct {
+		Responses   int64  `json:"responses"`
+		DetailScope string `json:"detail_scope"`
+		Offices     []struct{ Code string }
+		Counters    []struct{ Code string }
+		Fields      []struct{ Field string }
+	}
+	read := func(get func(method, target string, form url.Values, header map[string]string) *httptest.ResponseRecorder, who string) doc {
+		t.Helper()
+		rec := get("GET", "/api/v1/sipas/provinces/31?year=2026", nil, nil)
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d %s", who, rec.Code, rec.Body)
+		}
+		var d doc
+		if err := json.Unmarshal(rec.Body.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	codes := func(d doc) string {
+		var out []string
+		for _, o := range d.Offices {
+			out = append(out, "office "+o.Code)
+		}
+		for _, c := range d.Counters {
+			out = append(out, "counter "+c.Code)
+		}
+		for _, f := range d.Fields {
+			out = append(out, "field "+f.Field)
+		}
+		return strings.Join(out, ", ")
+	}
+	if d := read(official.do, "official"); d.Responses != 2 || d.DetailScope != "office" ||
+		codes(d) != "office demo-31, counter demo-31, field land" {
+		t.Errorf("official of demo-31: %d responses, detail %q, %s", d.Responses, d.DetailScope, codes(d))
+	}
+	if d := read(ta.do, "admin"); d.Responses != 2 || d.DetailScope != "" || len(d.Offices) != 2 || len(d.Counters) != 2 || len(d.Fields) != 2 {
+		t.Errorf("admin: %d responses, detail %q, %s", d.Responses, d.DetailScope, codes(d))
+	}
+	page := official.do("GET", "/dashboard/province/31?year=2026", nil, nil)
+	if page.Code != 200 || strings.Contains(page.Body.String(), "Văn phòng khác") || strings.Contains(page.Body.String(), "hp-other-1") {
+		t.Errorf("the official's page: %d, shows the other office", page.Code)
+	}
+}

@@ -35,20 +35,26 @@ func (s *Store) setAnnualDossiers(ctx context.Context, model any, id uint, dossi
 }
 
 // placesIn returns the offices and counters of a province's report: those registered in
-// one of provinceIDs, and those whose IDs are given (where counts were kept under the
+// one of the scope's provinces, and those whose IDs are given (where counts were kept under the
 // province while the office belongs elsewhere, e.g. to the unit that took it over).
-// Offices are ordered by name, counters by office then name.
-func (s *Store) placesIn(ctx context.Context, provinceIDs, officeIDs, counterIDs []uint) (offices, counters []survey.Place, err error) {
+// An official of some offices sees those and their counters only. Offices are ordered by
+// name, counters by office then name.
+func (s *Store) placesIn(ctx context.Context, scope Scope, officeIDs, counterIDs []uint) (offices, counters []survey.Place, err error) {
 	db := s.db.WithContext(ctx)
 	in := func(q *gorm.DB, ids []uint) *gorm.DB {
-		return q.Where("province_id IN ?", append([]uint{0}, provinceIDs...)).Or("id IN ?", append([]uint{0}, ids...))
+		return q.Where("province_id IN ?", append([]uint{0}, scope.ProvinceIDs...)).Or("id IN ?", append([]uint{0}, ids...))
+	}
+	officesIn, countersIn := in(db.Model(&Office{}), officeIDs), in(db.Model(&Counter{}), counterIDs)
+	if scope.OfficeIDs != nil { // an official of some offices sees those and their counters only
+		officesIn = db.Model(&Office{}).Where("id IN ?", append([]uint{0}, scope.OfficeIDs...))
+		countersIn = db.Model(&Counter{}).Where("office_id IN ?", append([]uint{0}, scope.OfficeIDs...))
 	}
 	var officeRows []Office
-	if err := in(db.Model(&Office{}), officeIDs).Order("name, id").Find(&officeRows).Error; err != nil {
+	if err := officesIn.Order("name, id").Find(&officeRows).Error; err != nil {
 		return nil, nil, fmt.Errorf("read offices: %w", err)
 	}
 	var counterRows []Counter
-	if err := in(db.Model(&Counter{}), counterIDs).Order("office_id, name, id").Find(&counterRows).Error; err != nil {
+	if err := countersIn.Order("office_id, name, id").Find(&counterRows).Error; err != nil {
 		return nil, nil, fmt.Errorf("read counters: %w", err)
 	}
 	for _, o := range officeRows {

@@ -85,23 +85,38 @@ func (s *Store) Province(ctx context.Context, pq ProvinceQuery) (survey.Province
 }
 
 // provinceCounts reads the counts of a province's report in one pass over the months'
-// fingerprints, and the offices and counters they were kept at.
+// fingerprints, and the offices and counters they were kept at. The province's own
+// figures (index, change, trend) are public and read for its whole territory; what lies
+// below province level is read within the scope, which may hold one office only.
 func (s *Store) provinceCounts(ctx context.Context, p survey.Period, scope Scope) (survey.ProvinceCounts, error) {
 	var c survey.ProvinceCounts
-	counts, err := s.TalliesAll(ctx,
+	territory := scope
+	territory.OfficeIDs = nil
+	queries := []TallyQuery{
 		// the rank is among every province (province figures are public), whatever the scope
-		TallyQuery{Period: p, GroupBy: ByProvince, Lean: true},
+		{Period: p, GroupBy: ByProvince, Lean: true},
 		// the previous period on the same territory, for the change
-		TallyQuery{Period: p.Previous(), Scope: scope, Lean: true},
-		TallyQuery{Period: p, Scope: scope, GroupBy: ByMonth},
-		TallyQuery{Period: p, Scope: scope, GroupBy: ByOffice},
-		TallyQuery{Period: p, Scope: scope, GroupBy: ByCounter},
-		TallyQuery{Period: p, Scope: scope, GroupBy: ByField})
+		{Period: p.Previous(), Scope: territory, Lean: true},
+		{Period: p, Scope: territory, GroupBy: ByMonth},
+		{Period: p, Scope: scope, GroupBy: ByOffice},
+		{Period: p, Scope: scope, GroupBy: ByCounter},
+		{Period: p, Scope: scope, GroupBy: ByField},
+	}
+	if scope.OfficeIDs != nil {
+		queries = append(queries, TallyQuery{Period: p, Scope: scope}) // the part of it the reader may see
+	}
+	counts, err := s.TalliesAll(ctx, queries...)
 	if err != nil {
 		return c, err
 	}
 	provinces, previous, months, offices, counters, fields := counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]
 	c.Previous, c.Fields = previous[""], fields
+	if scope.OfficeIDs != nil {
+		c.Detail = counts[6][""]
+		if c.Detail == nil {
+			c.Detail = survey.NewTally()
+		}
+	}
 	if c.Provinces, err = byID(provinces); err != nil {
 		return c, err
 	}
@@ -119,7 +134,7 @@ func (s *Store) provinceCounts(ctx context.Context, p survey.Period, scope Scope
 		}
 		c.Months[m] = t
 	}
-	c.OfficePlaces, c.CounterPlaces, err = s.placesIn(ctx, scope.ProvinceIDs, idsOf(c.Offices), idsOf(c.Counters))
+	c.OfficePlaces, c.CounterPlaces, err = s.placesIn(ctx, scope, idsOf(c.Offices), idsOf(c.Counters))
 	return c, err
 }
 

@@ -30,6 +30,10 @@ type ProvinceCounts struct {
 	Offices   map[uint]*Tally   // by office ID
 	Counters  map[uint]*Tally   // by counter ID
 	Fields    map[string]*Tally // by procedure field, "" for responses without one
+	// Detail is, when the reader may see only part of the province below its level (an
+	// official of one office), the counts of that part: the perceptions and priorities are
+	// then that part's, as are Offices, Counters and Fields. nil: the province's own.
+	Detail *Tally
 	// OfficePlaces and CounterPlaces are the offices and counters of the territory and
 	// those where counts were kept for it, in the order the report lists them.
 	OfficePlaces, CounterPlaces []Place
@@ -66,6 +70,9 @@ type ProvinceReport struct {
 	Priority      Priority
 	Days          int // days of the period up to today: the dossiers of sample adequacy are prorated to them
 	MinSample     int // responses below which an index is not reliable
+	// Narrowed says that what is below province level (offices, counters, fields,
+	// perceptions, priorities) is only the part the reader may see, not the province.
+	Narrowed bool
 }
 
 // Former is a former unit merged into the province, and its last day.
@@ -136,7 +143,11 @@ func (in ProvinceInput) Report(now time.Time, minSample int) (ProvinceReport, er
 		r.Trend = append(r.Trend, MonthIndex{Month: m, Index: ix, Reliable: Reliable(ix.Responses, minSample)})
 	}
 	r.Weakest = weakestFirst(r.Index.Criteria)
-	r.Priority = Priorities(r.Index, int64(minSample))
+	detail := r.Index
+	if c.Detail != nil {
+		detail, whole, r.Narrowed = q.Compute(c.Detail), c.Detail, true
+	}
+	r.Priority = Priorities(detail, int64(minSample))
 	r.Offices, r.Counters = q.placeIndices(c, r.Days, minSample)
 	r.Fields = q.fieldIndices(c.Fields, minSample)
 	for _, x := range q.Perceptions() {

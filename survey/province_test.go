@@ -257,3 +257,43 @@ func TestNationalInputChange(t *testing.T) {
 		})
 	}
 }
+
+// A reader who may see one office only gets the province's own figures whole, but the
+// perceptions and priorities of that office's counts.
+func TestProvinceReportNarrowedBelowProvince(t *testing.T) {
+	withAnswers := func(s Submission, answers map[string]string) Submission { s.Answers = answers; return s }
+	office := tallyOf(withAnswers(allCriteria(5), map[string]string{"P2": "no"}))
+	province := tallyOf(withAnswers(allCriteria(5), map[string]string{"P2": "no"}), withAnswers(allCriteria(1), map[string]string{"P2": "yes"}))
+	for _, tt := range []struct {
+		name      string
+		detail    *Tally
+		narrowed  bool
+		responses int64 // of the province, whatever the detail
+		p2Yes     float64
+	}{
+		{"the whole province", nil, false, 2, 50},
+		{"one office", office, true, 2, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := provinceInput(t)
+			in.Counts = ProvinceCounts{Months: map[int]*Tally{202601: province}, Detail: tt.detail}
+			r, err := in.Report(provinceNow, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Narrowed != tt.narrowed || r.Index.Responses != tt.responses {
+				t.Errorf("narrowed %v, %d responses; want %v, %d", r.Narrowed, r.Index.Responses, tt.narrowed, tt.responses)
+			}
+			var p2 *QuestionShares
+			for i := range r.Perceptions {
+				if r.Perceptions[i].Code == "P2" {
+					p2 = &r.Perceptions[i]
+				}
+			}
+			if p2 == nil || p2.Headline == nil {
+				t.Fatalf("no P2 headline in %+v", r.Perceptions)
+			}
+			assertPtr(t, "P2 yes", p2.Headline.Share, fp(tt.p2Yes))
+		})
+	}
+}

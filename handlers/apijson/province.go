@@ -29,11 +29,14 @@ type Province struct {
 	Elements      []ElementDetail   `json:"elements"`
 	Criteria      []CriterionDetail `json:"criteria"`
 	Trend         []Month           `json:"trend"`
-	Offices       []Place           `json:"offices"`
-	Counters      []Place           `json:"counters"`
-	Fields        []Field           `json:"fields"`
-	Perceptions   []Question        `json:"perceptions"`
-	Priority      Priority          `json:"priority"`
+	// DetailScope is "office" when offices, counters, fields, perceptions and priorities
+	// are only the reader's office's (an official of one office), absent otherwise.
+	DetailScope string     `json:"detail_scope,omitempty"`
+	Offices     []Place    `json:"offices"`
+	Counters    []Place    `json:"counters"`
+	Fields      []Field    `json:"fields"`
+	Perceptions []Question `json:"perceptions"`
+	Priority    Priority   `json:"priority"`
 }
 
 // Former is a former unit whose counts are included.
@@ -160,6 +163,9 @@ func ProvinceDoc(r survey.ProvinceReport, current bool, lang string, words func(
 		Previous: Previous{Period: r.PrevPeriod.String(), Responses: r.Previous.Responses, SIPAS: r.Previous.SIPAS, Change: r.Change},
 		Elements: []ElementDetail{}, Criteria: []CriterionDetail{}, Trend: []Month{}, Offices: []Place{},
 		Counters: []Place{}, Fields: []Field{}, Perceptions: []Question{}, Priority: Priority{Points: []Point{}},
+	}
+	if r.Narrowed {
+		out.DetailScope = "office"
 	}
 	for _, f := range r.Formers {
 		out.Includes = append(out.Includes, Former{Code: f.Unit.Code, Name: f.Unit.Name, ValidUntil: f.Unit.ValidUntil})
