@@ -14,6 +14,7 @@ import (
 
 	"sipas/models"
 	"sipas/survey"
+	"sipas/survey/sheets"
 	"sipas/views"
 )
 
@@ -134,7 +135,7 @@ func (a *App) importUpload(c echo.Context) error {
 		return err
 	}
 	defer f.Close()
-	records, err := models.ReadRecords(fh.Filename, f)
+	records, err := sheets.ReadAll(fh.Filename, f, fh.Size, sheets.DefaultLimits())
 	if err != nil {
 		return a.rejectImport(c, page, err)
 	}
@@ -164,8 +165,9 @@ func (a *App) importUpload(c echo.Context) error {
 // is not the file's is left to the central handler.
 func (a *App) rejectImport(c echo.Context, page importPage, err error) error {
 	var (
-		list survey.PaperErrors
-		one  *survey.PaperError
+		list  survey.PaperErrors
+		one   *survey.PaperError
+		sheet *sheets.Error
 	)
 	switch {
 	case errors.As(err, &list):
@@ -175,8 +177,8 @@ func (a *App) rejectImport(c echo.Context, page importPage, err error) error {
 		page.More = len(list) == survey.MaxPaperErrors
 	case errors.As(err, &one):
 		page.Problems = []string{one.Message(page.Lang)}
-	case errors.Is(err, models.ErrSheetFormat):
-		page.Problems = []string{a.t(c, "paper.error.format")}
+	case errors.As(err, &sheet):
+		page.Problems = []string{a.views.Catalog.Message(page.Lang, sheet.Located())}
 	default:
 		return err
 	}
@@ -223,11 +225,11 @@ func (a *App) export(format string) echo.HandlerFunc {
 			err = json.NewEncoder(&buf).Encode(r.JSON(q, rq.current, lang))
 		case "xlsx":
 			mime = mimeXLSX
-			err = models.WriteXLSX(&buf, r.Tables(lang)...)
+			err = sheets.WriteXLSX(&buf, r.Tables(lang)...)
 		default:
 			mime, name = mimeCSV, name+"-"+level
 			t, _ := survey.TableOf(r.Tables(lang), level)
-			err = models.WriteCSV(&buf, t)
+			err = sheets.WriteCSV(&buf, t)
 		}
 		if err != nil {
 			return err

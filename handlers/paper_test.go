@@ -137,6 +137,10 @@ func TestImportUploadRefused(t *testing.T) {
 		{"no file", "", "", "en", 400, []string{"Choose a .csv or .xlsx file"}},
 		{"empty file", "empty.csv", "", "en", 400, []string{"The file is empty"}},
 		{"broken workbook", "broken.xlsx", "PK not really", "en", 400, []string{"cannot be opened"}},
+		{"a cell beyond the header", "wide.csv", "province,office\n31,a,,,x\n", "vi", 400,
+			[]string{"dòng 2, cột E: ô này nằm ngoài các cột của dòng tiêu đề."}},
+		{"a cell in column XFD", "xfd.xlsx", string(xlsxCells(t, map[string]string{"A1": "province", "XFD2": "x"})), "en", 400,
+			[]string{"row 2, column XFD: this cell is outside the header&#39;s columns."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,6 +182,22 @@ func xlsxOf(t *testing.T, csv string) []byte {
 			if v != "" {
 				f.SetCellStr("Sheet1", cell, v)
 			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// xlsxCells is a workbook with text in the given cells.
+func xlsxCells(t *testing.T, cells map[string]string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	for cell, v := range cells {
+		if err := f.SetCellStr("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
 		}
 	}
 	var buf bytes.Buffer

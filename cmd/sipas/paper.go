@@ -13,6 +13,8 @@ import (
 	"sipas/handlers"
 	"sipas/models"
 	"sipas/survey"
+	"sipas/survey/sheets"
+	"sipas/views"
 )
 
 // importPaper stores a file of paper questionnaires (SPEC §4), all of it or nothing: every
@@ -34,12 +36,7 @@ func importPaper(ctx context.Context, env cmdEnv, args []string) error {
 	}
 	name := fs.Arg(0)
 	began := time.Now()
-	f, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	records, err := models.ReadRecords(name, f)
-	f.Close()
+	records, err := readSheet(name)
 	if err != nil {
 		return nothingImported(name, err)
 	}
@@ -80,11 +77,37 @@ func importPaper(ctx context.Context, env cmdEnv, args []string) error {
 	return nil
 }
 
+// readSheet reads every row of a CSV or XLSX file within the limits of an upload.
+func readSheet(name string) ([][]string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return sheets.ReadAll(name, f, st.Size(), sheets.DefaultLimits())
+}
+
+// sheetProblem words a problem of a file's format in English, through the catalogue.
+func sheetProblem(e *sheets.Error) string {
+	catalog, err := views.LoadCatalog()
+	if err != nil {
+		return e.Error()
+	}
+	return catalog.Message("en", e.Located())
+}
+
 // nothingImported words a refused file: each problem on a line, naming row and column.
 func nothingImported(name string, err error) error {
 	var list survey.PaperErrors
 	var one *survey.PaperError
+	var sheet *sheets.Error
 	switch {
+	case errors.As(err, &sheet):
+		return fmt.Errorf("%s; nothing was imported", strings.TrimSuffix(sheetProblem(sheet), "."))
 	case errors.As(err, &list) && len(list) == 1:
 		return fmt.Errorf("%s; nothing was imported", strings.TrimSuffix(list[0].Message("en"), "."))
 	case errors.As(err, &list):
@@ -162,11 +185,11 @@ func exportIndex(ctx context.Context, env cmdEnv, args []string) error {
 	case "json":
 		return json.NewEncoder(env.stdout).Encode(r.JSON(q, current, *lang))
 	case "xlsx":
-		return models.WriteXLSX(env.stdout, r.Tables(*lang)...)
+		return sheets.WriteXLSX(env.stdout, r.Tables(*lang)...)
 	}
 	t, err := survey.TableOf(r.Tables(*lang), *level)
 	if err != nil {
 		return err
 	}
-	return models.WriteCSV(env.stdout, t)
+	return sheets.WriteCSV(env.stdout, t)
 }
