@@ -1,81 +1,150 @@
 package sheets
 
 import (
-	"bufio"
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
 
 // csvReader reads RFC 4180 CSV as encoding/csv does (quoted cells with doubled quotes and
-// line breaks, CR LF or LF, empty lines skipped and not counted), but a cell at a time:
-// a cell is held up to Limits.CellBytes, and the cells of a row beyond its limit are
-// checked and dropped as they are read, so that no line, however long, is held whole.
+// line breaks, CR LF or LF, empty lines skipped and not counted), but a cell at a time
+// through a window of fixed size: a cell is held up to Limits.CellBytes, and the cells
+// of a row beyond its limit are checked and dropped as they are read, so that no line,
+// however long, is held whole.
 type csvReader struct {
-	t     *table
-	br    *bufio.Reader
-	sep   byte
-	row   int    // records read, blank ones included: the row number of the last one
-	cell  []byte // the cell being read
-	atEOF bool
+	t       *table
+	src     io.Reader
+	buf     []byte
+	r, w    int   // buf[r:w] is read but not scanned
+	err     error // src's error, once it gave one
+	sep     byte
+	row     int      // records read, blank ones included: the row number of the last one
+	cell    []byte   // the cell being read
+	scratch []string // the cells of the record being read
+	// The bytes that end a run of an unquoted cell, and of a quoted one.
+	plain, quoted [256]bool
 }
 
 func newCSV(r io.Reader, t *table) (*csvReader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
-		br.Discard(3)
-	}
-	first, err := br.Peek(4096) // the header, or as much of it as tells its separator
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+	c := &csvReader{t: t, src: r, buf: make([]byte, 64<<10), sep: ','}
+	if err := c.need(3 + 4096); err != nil {
 		return nil, err
 	}
-	c := &csvReader{t: t, br: br, sep: ','}
-	if line, _, _ := bytes.Cut(first, []byte("\n")); !bytes.ContainsRune(line, ',') && bytes.ContainsRune(line, ';') {
+	if bytes.HasPrefix(c.buf[c.r:c.w], []byte("\xEF\xBB\xBF")) {
+		c.r += 3
+	}
+	// The header, or as much of it as tells its separator.
+	head := c.buf[c.r:min(c.w, c.r+4096)]
+	if line, _, _ := bytes.Cut(head, []byte("\n")); !bytes.ContainsRune(line, ',') && bytes.ContainsRune(line, ';') {
 		c.sep = ';'
 	}
+	for _, b := range []byte{c.sep, '\n', '\r', '"'} {
+		c.plain[b] = true
+	}
+	c.quoted['"'], c.quoted['\r'] = true, true
 	return c, nil
 }
 
-func (c *csvReader) next() (int, []string, error) {
-	for !c.atEOF {
-		cells, err := c.record()
-		if err != nil {
-			return 0, nil, err
+// fill reads more of the file, keeping buf[r:w]; io.EOF at its end.
+func (c *csvReader) fill() error {
+	if c.r > 0 {
+		c.w = copy(c.buf, c.buf[c.r:c.w])
+		c.r = 0
+	}
+	if c.err != nil {
+		return c.err
+	}
+	n, err := c.src.Read(c.buf[c.w:])
+	c.w += n
+	if err != nil {
+		c.err = err
+		if n == 0 {
+			return err
 		}
-		if len(cells) > 0 {
+	}
+	return nil
+}
+
+// need makes n bytes available, or fewer at the end of the file.
+func (c *csvReader) need(n int) error {
+	for c.w-c.r < n {
+		if err := c.fill(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// peek is the next byte, without reading it; ok is false at the end of the file.
+func (c *csvReader) peek() (b byte, ok bool, err error) {
+	if err := c.need(1); err != nil {
+		return 0, false, err
+	}
+	if c.r == c.w {
+		return 0, false, nil
+	}
+	return c.buf[c.r], true, nil
+}
+
+func (c *csvReader) next() (int, []string, error) {
+	for {
+		cells, eof, err := c.record()
+		switch {
+		case err != nil:
+			return 0, nil, err
+		case eof:
+			return 0, nil, io.EOF
+		case len(cells) > 0:
 			c.t.done(cells)
 			return c.row, cells, nil
 		}
 	}
-	return 0, nil, io.EOF
 }
 
-// record reads one record and returns its cells up to the last non-empty one; none for
-// a blank record, an empty line or the end of the file.
-func (c *csvReader) record() ([]string, error) {
-	if skipped, err := c.skipEmptyLine(); skipped || err != nil {
-		return nil, err
+// record reads one record and returns its cells up to the last non-empty one: none for a
+// blank record or an empty line; eof at the end of the file.
+func (c *csvReader) record() (cells []string, eof bool, err error) {
+	b, ok, err := c.peek()
+	switch {
+	case err != nil:
+		return nil, false, err
+	case !ok:
+		return nil, true, nil
+	case b == '\n':
+		c.r++
+		return nil, false, nil
+	case b == '\r':
+		if err := c.need(2); err != nil {
+			return nil, false, err
+		}
+		if c.w-c.r == 1 || c.buf[c.r+1] == '\n' { // CR LF, or CR at the end of the file
+			c.r += min(2, c.w-c.r)
+			return nil, false, nil
+		}
 	}
 	c.row++
-	var cells []string
+	cells = c.scratch[:0]
 	limit := c.t.limit()
 	for col := 0; ; col++ {
 		last, err := c.readCell(col)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if !utf8.Valid(c.cell) {
-			return nil, cellError(c.row, col, "sheets.csv_not_utf8")
+			return nil, false, cellError(c.row, col, "sheets.csv_not_utf8")
 		}
 		if v := c.cell; len(bytes.TrimSpace(v)) > 0 {
 			if len(cells) == 0 {
 				if err := c.t.begin(c.row); err != nil {
-					return nil, err
+					return nil, false, err
 				}
 			}
 			if col >= limit {
-				return nil, c.t.outside(c.row, col)
+				return nil, false, c.t.outside(c.row, col)
 			}
 			for len(cells) < col {
 				cells = append(cells, "")
@@ -88,44 +157,25 @@ func (c *csvReader) record() ([]string, error) {
 			break
 		}
 	}
+	c.scratch = cells
 	for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
 		cells = cells[:len(cells)-1]
 	}
-	return cells, nil
-}
-
-// skipEmptyLine reads a line that is empty (LF, CR LF, or CR at the end of the file), or
-// the end of the file, and says so.
-func (c *csvReader) skipEmptyLine() (bool, error) {
-	b, err := c.br.Peek(2)
-	switch {
-	case len(b) == 0 && err == io.EOF:
-		c.atEOF = true
-		return true, nil
-	case len(b) == 0:
-		return false, err
-	case b[0] == '\n':
-		c.br.Discard(1)
-		return true, nil
-	case b[0] == '\r' && (len(b) == 1 || b[1] == '\n'):
-		c.br.Discard(len(b))
-		return true, nil
-	}
-	return false, nil
+	return slices.Clone(cells), false, nil
 }
 
 // lineEndAfterCR tells whether a CR just read ends the line (CR LF, or CR at the end of
 // the file), reading the LF; otherwise the CR is part of the cell.
 func (c *csvReader) lineEndAfterCR() (bool, error) {
-	b, err := c.br.Peek(1)
-	switch {
-	case len(b) == 0 && err == io.EOF:
-		c.atEOF = true
-		return true, nil
-	case len(b) == 0:
+	b, ok, err := c.peek()
+	if err != nil {
 		return false, err
-	case b[0] == '\n':
-		c.br.Discard(1)
+	}
+	if !ok {
+		return true, nil
+	}
+	if b == '\n' {
+		c.r++
 		return true, nil
 	}
 	return false, nil
@@ -134,18 +184,17 @@ func (c *csvReader) lineEndAfterCR() (bool, error) {
 // readCell reads the cell at column col into c.cell and says whether it ends the record.
 func (c *csvReader) readCell(col int) (last bool, err error) {
 	c.cell = c.cell[:0]
-	b, err := c.br.ReadByte()
-	if err == io.EOF {
-		c.atEOF = true
-		return true, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	if b == '"' {
+	if b, ok, err := c.peek(); err != nil || !ok {
+		return true, err
+	} else if b == '"' {
+		c.r++
 		return c.readQuoted(col)
 	}
 	for {
+		b, ok, err := c.run(col, &c.plain)
+		if err != nil || !ok {
+			return true, err
+		}
 		switch b {
 		case c.sep:
 			return false, nil
@@ -157,15 +206,9 @@ func (c *csvReader) readCell(col int) (last bool, err error) {
 			if end, err := c.lineEndAfterCR(); end || err != nil {
 				return end, err
 			}
-		}
-		if err := c.add(col, b); err != nil {
-			return false, err
-		}
-		if b, err = c.br.ReadByte(); err == io.EOF {
-			c.atEOF = true
-			return true, nil
-		} else if err != nil {
-			return false, err
+			if err := c.add(col, []byte{'\r'}); err != nil {
+				return false, err
+			}
 		}
 	}
 }
@@ -173,57 +216,80 @@ func (c *csvReader) readCell(col int) (last bool, err error) {
 // readQuoted reads a quoted cell after its opening quote.
 func (c *csvReader) readQuoted(col int) (last bool, err error) {
 	for {
-		b, err := c.br.ReadByte()
-		if err == io.EOF {
-			c.atEOF = true
-			return false, cellError(c.row, col, "sheets.csv_unclosed_quote")
-		}
+		b, ok, err := c.run(col, &c.quoted)
 		if err != nil {
 			return false, err
 		}
-		switch b {
-		case '"':
-			b, err := c.br.ReadByte()
-			if err == io.EOF {
-				c.atEOF = true
-				return true, nil
-			}
-			if err != nil {
-				return false, err
-			}
-			switch b {
-			case '"':
-			case c.sep:
-				return false, nil
-			case '\n':
-				return true, nil
-			case '\r':
-				if end, err := c.lineEndAfterCR(); end || err != nil {
-					return end, err
-				}
-				fallthrough
-			default:
-				return false, cellError(c.row, col, "sheets.csv_quote")
-			}
-		case '\r':
+		if !ok {
+			return false, cellError(c.row, col, "sheets.csv_unclosed_quote")
+		}
+		if b == '\r' {
 			// CR LF in a quoted cell is LF, as encoding/csv reads it.
 			if end, err := c.lineEndAfterCR(); err != nil {
 				return false, err
-			} else if end && !c.atEOF {
+			} else if end {
 				b = '\n'
 			}
+			if err := c.add(col, []byte{b}); err != nil {
+				return false, err
+			}
+			continue
 		}
-		if err := c.add(col, b); err != nil {
-			return false, err
+		// A quote: doubled, it is one quote; else it ends the cell.
+		b, ok, err = c.peek()
+		if err != nil || !ok {
+			return true, err
+		}
+		c.r++
+		switch b {
+		case '"':
+			if err := c.add(col, []byte{'"'}); err != nil {
+				return false, err
+			}
+		case c.sep:
+			return false, nil
+		case '\n':
+			return true, nil
+		case '\r':
+			if end, err := c.lineEndAfterCR(); end || err != nil {
+				return end, err
+			}
+			return false, cellError(c.row, col, "sheets.csv_quote")
+		default:
+			return false, cellError(c.row, col, "sheets.csv_quote")
 		}
 	}
 }
 
-// add appends a byte to the cell, within Limits.CellBytes.
-func (c *csvReader) add(col int, b byte) error {
-	if len(c.cell) == c.t.lim.CellBytes {
+// run adds to the cell the bytes up to the next one that stop marks, then reads that
+// byte and returns it; ok is false at the end of the file.
+func (c *csvReader) run(col int, stop *[256]bool) (b byte, ok bool, err error) {
+	for {
+		i := c.r
+		for i < c.w && !stop[c.buf[i]] {
+			i++
+		}
+		if err := c.add(col, c.buf[c.r:i]); err != nil {
+			return 0, false, err
+		}
+		if i < c.w {
+			c.r = i + 1
+			return c.buf[i], true, nil
+		}
+		c.r = i
+		if err := c.fill(); err == io.EOF {
+			return 0, false, nil
+		} else if err != nil {
+			return 0, false, err
+		}
+	}
+}
+
+// add appends bytes to the cell, within Limits.CellBytes.
+func (c *csvReader) add(col int, b []byte) error {
+	if len(c.cell)+len(b) > c.t.lim.CellBytes {
 		return cellError(c.row, col, "sheets.cell_too_long", c.t.lim.CellBytes)
 	}
-	c.cell = append(c.cell, b)
+	c.cell = append(c.cell, b...)
 	return nil
 }

@@ -106,6 +106,9 @@ func normal(records [][]string) [][]string {
 	for len(out) > 0 && out[len(out)-1] == nil {
 		out = out[:len(out)-1]
 	}
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }
 

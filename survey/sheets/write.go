@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -88,7 +89,7 @@ func WriteXLSX(w io.Writer, tables ...survey.Table) error {
 		widths := make([]float64, len(t.Columns))
 		for i, c := range t.Columns {
 			cell, _ := excelize.CoordinatesToCellName(i+1, 1)
-			if err := f.SetCellStr(sheet, cell, c.Name); err != nil {
+			if err := f.SetCellStr(sheet, cell, escapeXString(c.Name)); err != nil {
 				return err
 			}
 			widths[i] = float64(len(c.Name)) + 2
@@ -141,7 +142,7 @@ func xlsxCell(f *excelize.File, sheet, cell string, v any) error {
 	case nil:
 		return nil
 	case string:
-		return f.SetCellStr(sheet, cell, x)
+		return f.SetCellStr(sheet, cell, escapeXString(x))
 	case int64:
 		return f.SetCellInt(sheet, cell, x)
 	case int:
@@ -153,4 +154,35 @@ func xlsxCell(f *excelize.File, sheet, cell string, v any) error {
 		return f.SetCellFloat(sheet, cell, x, -1, 64) // full precision; the format shows two decimals
 	}
 	return f.SetCellValue(sheet, cell, v)
+}
+
+// escapeXString writes text as Excel does where XML cannot carry it: a control character
+// as _xHHHH_, and text that reads as such an escape (see unescapeXString) with its
+// underscore escaped, _x005F_xHHHH_. excelize leaves shared strings as they are.
+func escapeXString(s string) string {
+	if !strings.Contains(s, "_x") && !strings.ContainsFunc(s, notXMLChar) {
+		return s
+	}
+	var out strings.Builder
+	for i, r := range s {
+		switch {
+		case notXMLChar(r):
+			fmt.Fprintf(&out, "_x%04X_", r)
+		case r == '_' && strings.HasPrefix(s[i:], "_x") && len(s) >= i+7 && s[i+6] == '_' && isHex(s[i+2:i+6]):
+			out.WriteString("_x005F_")
+		default:
+			out.WriteRune(r)
+		}
+	}
+	return out.String()
+}
+
+// notXMLChar tells a character that XML 1.0 cannot hold.
+func notXMLChar(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF
+}
+
+func isHex(s string) bool {
+	_, err := strconv.ParseUint(s, 16, 16)
+	return err == nil
 }

@@ -2,6 +2,7 @@ package sheets
 
 import (
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -31,8 +32,8 @@ type sheetReader struct {
 	col   int      // the column of the last cell read, 1-based
 
 	// the cell being read
-	typ   string // its t attribute
-	style int
+	typ   int    // cellNumber, cellShared, …
+	style int    // its s attribute
 	value []byte // the text of <v>, or of <is> for an inline string
 	over  bool   // value went beyond Limits.CellBytes
 	inV   bool
@@ -77,11 +78,12 @@ func (s *sheetReader) finish() {
 }
 
 func (s *sheetReader) start() error {
-	switch name := string(s.sc.name); {
-	case name == "sheetData":
-		s.inData = true
-	case !s.inData:
-	case name == "row":
+	if !s.inData {
+		s.inData = string(s.sc.name) == "sheetData"
+		return nil
+	}
+	switch string(s.sc.name) {
+	case "row":
 		s.row++
 		if r := s.sc.attr("r"); r != nil {
 			n, err := strconv.Atoi(string(r))
@@ -90,8 +92,8 @@ func (s *sheetReader) start() error {
 			}
 			s.row = n
 		}
-		s.cells, s.col = nil, 0
-	case name == "c":
+		s.cells, s.col = s.cells[:0], 0
+	case "c":
 		s.col++
 		if r := s.sc.attr("r"); r != nil {
 			col, ok := columnOf(r)
@@ -100,20 +102,44 @@ func (s *sheetReader) start() error {
 			}
 			s.col = col
 		}
-		s.typ = string(s.sc.attr("t"))
-		s.style, _ = strconv.Atoi(string(s.sc.attr("s")))
+		switch string(s.sc.attr("t")) {
+		case "", "n":
+			s.typ = cellNumber
+		case "s":
+			s.typ = cellShared
+		case "inlineStr":
+			s.typ = cellInline
+		default:
+			s.typ = cellOther
+		}
+		s.style = 0 // Excel's default format, as a cell without s has
+		if st := s.sc.attr("s"); st != nil {
+			if n, err := strconv.Atoi(string(st)); err == nil {
+				s.style = n
+			}
+		}
 		s.value, s.over, s.inIS, s.rph = s.value[:0], false, false, 0
-	case name == "v" && !s.inIS:
-		s.inV, s.sc.keepText = true, true
-	case name == "is":
+	case "v":
+		if !s.inIS {
+			s.inV, s.sc.keepText = true, true
+		}
+	case "is":
 		s.inIS, s.value, s.over = true, s.value[:0], false
-	case name == "rPh":
+	case "rPh":
 		s.rph++
-	case name == "t" && s.inIS && s.rph == 0:
-		s.sc.keepText = true
+	case "t":
+		s.sc.keepText = s.inIS && s.rph == 0
 	}
 	return nil
 }
+
+// Types of cells, from their t attribute.
+const (
+	cellNumber = iota // "n" or none
+	cellShared        // "s": an index into the shared strings
+	cellInline        // "inlineStr"
+	cellOther         // "str" (a formula's text), "b", "e", "d": the value as written
+)
 
 // end handles an end tag; at the end of a row that has a non-empty cell it returns the row.
 func (s *sheetReader) end() (int, []string, error) {
@@ -127,12 +153,14 @@ func (s *sheetReader) end() (int, []string, error) {
 			return 0, nil, s.cell()
 		}
 	case "row":
-		if s.inData && len(s.cells) > 0 {
-			for len(s.cells) > 0 && strings.TrimSpace(s.cells[len(s.cells)-1]) == "" {
-				s.cells = s.cells[:len(s.cells)-1]
-			}
-			s.t.done(s.cells)
-			return s.row, s.cells, nil
+		cells := s.cells
+		for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
+			cells = cells[:len(cells)-1]
+		}
+		if s.inData && len(cells) > 0 {
+			cells = slices.Clone(cells)
+			s.t.done(cells)
+			return s.row, cells, nil
 		}
 	case "sheetData":
 		s.finish()
@@ -180,7 +208,7 @@ func (s *sheetReader) place(idx int, v string) {
 // text is the cell's value as text, as excelize gives it raw, with date cells as dates.
 func (s *sheetReader) text() (string, error) {
 	switch s.typ {
-	case "s":
+	case cellShared:
 		v := strings.TrimSpace(string(s.value))
 		if v == "" {
 			return "", nil
@@ -193,7 +221,7 @@ func (s *sheetReader) text() (string, error) {
 			return "", cellError(s.row, s.col-1, "sheets.cell_too_long", s.t.lim.CellBytes)
 		}
 		return s.strings[i], nil
-	case "inlineStr":
+	case cellInline:
 		v := unescapeXString(s.value)
 		if !utf8.ValidString(v) {
 			return "", s.corrupt(s.col - 1)
@@ -204,7 +232,7 @@ func (s *sheetReader) text() (string, error) {
 		return "", s.corrupt(s.col - 1)
 	}
 	v := string(s.value)
-	if (s.typ == "" || s.typ == "n") && s.style >= 0 && s.style < len(s.dateStyles) && s.dateStyles[s.style] {
+	if s.typ == cellNumber && s.style >= 0 && s.style < len(s.dateStyles) && s.dateStyles[s.style] {
 		return dateText(v, s.date1904), nil
 	}
 	return v, nil

@@ -20,8 +20,10 @@ type xmlScanner struct {
 	buf  []byte
 	r, w int   // buf[r:w] is read but not scanned
 	err  error // src's error, once it gave one
-	// stack holds the names of the open elements, to match end tags.
-	stack []string
+	// The names of the open elements, to match end tags: names holds them one after the
+	// other, ends where each ends.
+	names []byte
+	ends  []int
 
 	// The current token: tokStart and tokEnd have name (and a start its attributes),
 	// valid until the next call; tokText has text.
@@ -102,7 +104,7 @@ func (s *xmlScanner) need(n int) error {
 }
 
 // depth is the number of open elements.
-func (s *xmlScanner) depth() int { return len(s.stack) }
+func (s *xmlScanner) depth() int { return len(s.ends) }
 
 // attr is the value of the attribute with local name name, nil when there is none.
 func (s *xmlScanner) attr(name string) []byte {
@@ -118,13 +120,13 @@ func (s *xmlScanner) attr(name string) []byte {
 func (s *xmlScanner) next() (tokenKind, error) {
 	if s.selfClose {
 		s.selfClose = false
-		s.stack = s.stack[:len(s.stack)-1]
+		s.pop()
 		return tokEnd, nil
 	}
 	for {
 		if s.r == s.w {
 			if err := s.fill(); err == io.EOF {
-				if len(s.stack) > 0 {
+				if len(s.ends) > 0 {
 					return 0, errXML
 				}
 				return tokEOF, nil
@@ -148,26 +150,32 @@ func (s *xmlScanner) next() (tokenKind, error) {
 			return 0, err
 		}
 		rest := s.buf[s.r:s.w]
-		switch {
-		case bytes.HasPrefix(rest, []byte("<?")):
+		if len(rest) < 2 {
+			return 0, errXML
+		}
+		switch rest[1] {
+		case '?':
 			if err := s.skipPast("?>"); err != nil {
 				return 0, err
 			}
-		case bytes.HasPrefix(rest, []byte("<!--")):
-			if err := s.skipPast("-->"); err != nil {
-				return 0, err
+		case '!':
+			switch {
+			case bytes.HasPrefix(rest, []byte("<!--")):
+				if err := s.skipPast("-->"); err != nil {
+					return 0, err
+				}
+			case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+				s.r += len("<![CDATA[")
+				if s.keepText {
+					return s.readCDATA()
+				}
+				if err := s.skipPast("]]>"); err != nil {
+					return 0, err
+				}
+			default:
+				return 0, errXML // DOCTYPE and declarations
 			}
-		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
-			s.r += len("<![CDATA[")
-			if s.keepText {
-				return s.readCDATA()
-			}
-			if err := s.skipPast("]]>"); err != nil {
-				return 0, err
-			}
-		case bytes.HasPrefix(rest, []byte("<!")):
-			return 0, errXML // DOCTYPE and declarations
-		case bytes.HasPrefix(rest, []byte("</")):
+		case '/':
 			return s.endTag()
 		default:
 			return s.startTag()
@@ -194,21 +202,41 @@ func (s *xmlScanner) skipPast(end string) error {
 // tagEnd is the index in buf of the '>' that ends the tag at r, read into the window.
 func (s *xmlScanner) tagEnd() (int, error) {
 	var quote byte
-	i := 1
+	i := s.r + 1
 	for {
-		for ; s.r+i < s.w; i++ {
-			switch c := s.buf[s.r+i]; {
-			case quote != 0:
+		for ; i < s.w; i++ {
+			c := s.buf[i]
+			if quote != 0 {
 				if c == quote {
 					quote = 0
 				}
-			case c == '"' || c == '\'':
+				continue
+			}
+			switch c {
+			case '"', '\'':
 				quote = c
-			case c == '>':
-				return s.r + i, nil
-			case c == '<':
+			case '>':
+				return i, nil
+			case '<':
 				return 0, errXML
 			}
+		}
+		i -= s.r
+		if err := s.fill(); err == io.EOF {
+			return 0, errXML
+		} else if err != nil {
+			return 0, err
+		}
+		i += s.r
+	}
+}
+
+func (s *xmlScanner) endTag() (tokenKind, error) {
+	end := -1 // an end tag has no attributes: its first '>' ends it
+	for {
+		if i := bytes.IndexByte(s.buf[s.r:s.w], '>'); i >= 0 {
+			end = s.r + i
+			break
 		}
 		if err := s.fill(); err == io.EOF {
 			return 0, errXML
@@ -216,19 +244,15 @@ func (s *xmlScanner) tagEnd() (int, error) {
 			return 0, err
 		}
 	}
-}
-
-func (s *xmlScanner) endTag() (tokenKind, error) {
-	end, err := s.tagEnd()
-	if err != nil {
-		return 0, err
+	name := s.buf[s.r+2 : end]
+	for len(name) > 0 && isSpace(name[len(name)-1]) {
+		name = name[:len(name)-1]
 	}
-	name := bytes.TrimRight(s.buf[s.r+2:end], " \t\r\n")
 	s.r = end + 1
-	if len(s.stack) == 0 || string(name) != s.stack[len(s.stack)-1] {
+	if len(s.ends) == 0 || !bytes.Equal(name, s.names[s.top():]) {
 		return 0, errXML
 	}
-	s.stack = s.stack[:len(s.stack)-1]
+	s.pop()
 	s.name = localName(name)
 	return tokEnd, nil
 }
@@ -243,27 +267,57 @@ func (s *xmlScanner) startTag() (tokenKind, error) {
 	if n := len(tag); n > 0 && tag[n-1] == '/' {
 		tag, s.selfClose = tag[:n-1], true
 	}
-	n := bytes.IndexAny(tag, " \t\r\n")
-	if n < 0 {
-		n = len(tag)
+	n := 0
+	for n < len(tag) && !isSpace(tag[n]) {
+		switch tag[n] {
+		case '=', '"', '\'', '/':
+			return 0, errXML
+		}
+		n++
 	}
-	name := tag[:n]
-	if len(name) == 0 || bytes.ContainsAny(name, "=\"'/") || len(s.stack) == maxDepth {
+	if n == 0 || len(s.ends) == maxDepth {
 		return 0, errXML
 	}
 	if err := s.parseAttrs(tag[n:]); err != nil {
 		return 0, err
 	}
-	s.stack = append(s.stack, string(name))
-	s.name = localName(name)
+	s.names = append(s.names, tag[:n]...)
+	s.ends = append(s.ends, len(s.names))
+	s.name = localName(tag[:n])
 	return tokStart, nil
+}
+
+// top is where the innermost open element's name starts in names.
+func (s *xmlScanner) top() int {
+	if len(s.ends) < 2 {
+		return 0
+	}
+	return s.ends[len(s.ends)-2]
+}
+
+func (s *xmlScanner) pop() {
+	s.names = s.names[:s.top()]
+	s.ends = s.ends[:len(s.ends)-1]
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// trimSpace drops white space at both ends.
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // parseAttrs reads name="value" pairs, decoding the values into vals.
 func (s *xmlScanner) parseAttrs(b []byte) error {
 	s.attrs, s.vals = s.attrs[:0], s.vals[:0]
 	for {
-		b = bytes.TrimLeft(b, " \t\r\n")
+		b = trimSpace(b)
 		if len(b) == 0 {
 			return nil
 		}
@@ -271,8 +325,8 @@ func (s *xmlScanner) parseAttrs(b []byte) error {
 		if eq <= 0 {
 			return errXML
 		}
-		name := bytes.TrimRight(b[:eq], " \t\r\n")
-		b = bytes.TrimLeft(b[eq+1:], " \t\r\n")
+		name := trimSpace(b[:eq])
+		b = trimSpace(b[eq+1:])
 		if len(name) == 0 || len(b) == 0 || (b[0] != '"' && b[0] != '\'') {
 			return errXML
 		}
@@ -281,9 +335,13 @@ func (s *xmlScanner) parseAttrs(b []byte) error {
 			return errXML
 		}
 		start := len(s.vals)
-		var err error
-		if s.vals, err = decodeXML(s.vals, b[1:1+q]); err != nil {
-			return err
+		if v := b[1 : 1+q]; bytes.IndexByte(v, '&') < 0 && bytes.IndexByte(v, '\r') < 0 {
+			s.vals = append(s.vals, v...)
+		} else {
+			var err error
+			if s.vals, err = decodeXML(s.vals, v); err != nil {
+				return err
+			}
 		}
 		s.attrs = append(s.attrs, xmlAttr{name: localName(name), start: start, end: len(s.vals)})
 		b = b[1+q+1:]
