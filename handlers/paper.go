@@ -22,6 +22,9 @@ import (
 // about 8 MB, of XLSX about 5 MB).
 const maxImportMB = 50
 
+// uploadMemory is how much of an uploaded file is kept in memory.
+const uploadMemory = 1 << 20
+
 // paperRoutes registers the paper-questionnaire upload and the exports.
 func (a *App) paperRoutes(e *echo.Echo) {
 	// The admin issue puts the administrator role check and the CSRF check on this
@@ -119,6 +122,12 @@ func (a *App) importTemplate(c echo.Context) error {
 // refused file is shown again with its problems; an imported one redirects to the form,
 // which shows what was stored (so that reloading the page does not post the file again).
 func (a *App) importUpload(c echo.Context) error {
+	// Parsed before anything reads a form value: a file beyond uploadMemory goes to a
+	// temporary file, which net/http removes after the request, instead of sitting in
+	// memory while it is read; a body beyond the limit is 413 however it is sent.
+	if err := c.Request().ParseMultipartForm(uploadMemory); errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
+		return err
+	}
 	page, err := a.importPage(c)
 	if err != nil {
 		return err

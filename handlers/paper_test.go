@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -170,6 +171,29 @@ func TestImportUploadRefused(t *testing.T) {
 	ta.handler.ServeHTTP(rec, req)
 	if rec.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized upload: %d", rec.Code)
+	}
+	// So is one sent without a length (chunked), once it is read beyond the limit.
+	body, w := io.Pipe()
+	mw := multipart.NewWriter(w)
+	go func() {
+		fw, _ := mw.CreateFormFile("file", "big.csv")
+		chunk := bytes.Repeat([]byte("31,a,b,paper,2025-08-01,5\n"), 40_000)
+		for written := 0; written <= (maxImportMB+1)<<20; written += len(chunk) {
+			if _, err := fw.Write(chunk); err != nil {
+				break
+			}
+		}
+		mw.Close()
+		w.Close()
+	}()
+	req = httptest.NewRequest("POST", "/admin/import", body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.ContentLength = -1
+	rec = httptest.NewRecorder()
+	ta.handler.ServeHTTP(rec, req)
+	body.CloseWithError(io.ErrClosedPipe)
+	if rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized chunked upload: %d", rec.Code)
 	}
 }
 

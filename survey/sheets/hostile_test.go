@@ -98,7 +98,7 @@ func hostileFiles() []hostileFile {
 		}, nil},
 		{"strings-2m.xlsx", "sheets.xlsx_strings", func(w io.Writer, full bool) error {
 			return writeXLSX(w, full, func(w io.Writer) error {
-				fmt.Fprint(w, `<sst>`)
+				fmt.Fprintf(w, `<sst uniqueCount="%d">`, scale(2_000_000, full, 10))
 				for i := range scale(2_000_000, full, 10) {
 					fmt.Fprintf(w, `<si><t>%d</t></si>`, i*7919)
 				}
@@ -173,7 +173,7 @@ func hostileFiles() []hostileFile {
 		}, nil},
 		{"unterminated-30m.csv", "sheets.csv_unclosed_quote", func(w io.Writer, full bool) error {
 			bw := bufio.NewWriter(w)
-			if err := validRows(bw, scale(400_000, full, 100)); err != nil {
+			if err := validRows(bw, scale(460_000, full, 100), 22); err != nil {
 				return err
 			}
 			bw.WriteString(`31,"ubnd`)
@@ -181,9 +181,18 @@ func hostileFiles() []hostileFile {
 		}, nil},
 		{"garbage.csv", "sheets.csv_not_utf8", garbage, nil},
 		{"garbage.xlsx", "sheets.xlsx_not_zip", garbage, nil},
+		{"valid-100k.xlsx", "", func(w io.Writer, full bool) error {
+			var rows bytes.Buffer
+			bw := bufio.NewWriter(&rows)
+			if err := validRows(bw, scale(100_000, full, 100), 22); err != nil {
+				return err
+			}
+			bw.Flush()
+			return excelLike(w, full, &rows)
+		}, nil},
 		{"valid-1m.csv", "", func(w io.Writer, full bool) error {
 			bw := bufio.NewWriter(w)
-			if err := validRows(bw, scale(1_000_000, full, 100)); err != nil {
+			if err := validRows(bw, scale(1_000_000, full, 100), 3); err != nil {
 				return err
 			}
 			return bw.Flush()
@@ -265,20 +274,25 @@ func garbage(w io.Writer, full bool) error {
 	return err
 }
 
-// validRows writes a paper header and n questionnaires, 36 bytes a row on average.
-func validRows(w *bufio.Writer, n int) error {
+// validRows writes a paper header with the first criteria of the 22, and n questionnaires
+// of the second half of 2025 at 200 counters of the 34 provinces: about 38 bytes a row
+// with 3 criteria, 80 with 22.
+func validRows(w *bufio.Writer, n, criteria int) error {
 	r := rand.New(rand.NewPCG(3, 4))
-	fmt.Fprintln(w, paperHeader)
+	provinces := survey.UnitsOn(survey.OfficialUnits(), "2025-08-01")
+	columns := strings.Split(paperHeader, ",")
+	fmt.Fprintln(w, strings.Join(columns[:5+criteria], ","))
 	day := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
 	for i := range n {
-		fmt.Fprintf(w, "%02d,o-%d,q-%d,paper,%s", 1+r.IntN(34), i%50, i%200, day.AddDate(0, 0, r.IntN(180)).Format("2006-01-02"))
-		for range 22 {
+		p := provinces[i%200%len(provinces)].Code
+		fmt.Fprintf(w, "%s,o-%s-%d,q-%d,paper,%s", p, p, i%200/len(provinces), i%200, day.AddDate(0, 0, r.IntN(180)).Format("2006-01-02"))
+		for c := range criteria {
 			w.WriteByte(',')
-			if r.IntN(10) > 0 {
+			if c == 0 || r.IntN(10) > 0 {
 				w.WriteByte(byte('1' + r.IntN(5)))
 			}
 		}
-		if _, err := w.WriteString(",,,,,,\n"); err != nil {
+		if _, err := w.WriteString("\n"); err != nil {
 			return err
 		}
 	}
@@ -336,10 +350,11 @@ func writeXLSX(w io.Writer, full bool, sst, sheet func(io.Writer) error) error {
 		return flate.NewWriter(w, level)
 	})
 	writeParts(zw, sst != nil, false)
+	// The sheet first: a writer may learn its shared strings while writing it.
 	for _, p := range []struct {
 		name  string
 		write func(io.Writer) error
-	}{{"xl/sharedStrings.xml", sst}, {"xl/worksheets/sheet1.xml", sheet}} {
+	}{{"xl/worksheets/sheet1.xml", sheet}, {"xl/sharedStrings.xml", sst}} {
 		if p.write == nil {
 			continue
 		}
@@ -421,6 +436,43 @@ func TestHostileUploads(t *testing.T) {
 	if records, err := read("x.xlsx", buf.Bytes(), lim); err != nil || len(records) != 1 {
 		t.Errorf("a row of empty cells: %q %v", records, err)
 	}
+}
+
+// TestReadFile reads the file SIPAS_SHEETS_FILE names row by row, as an import job will,
+// and prints how many rows it read and how long it took; with SIPAS_SHEETS_ALL=1 it keeps
+// them all, as ReadAll does. scripts/hostile-uploads runs it under /usr/bin/time for the
+// memory of reading alone.
+func TestReadFile(t *testing.T) {
+	name := os.Getenv("SIPAS_SHEETS_FILE")
+	if name == "" {
+		t.Skip("SIPAS_SHEETS_FILE is not set")
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	r, err := Open(name, f, st.Size(), DefaultLimits())
+	var kept [][]string
+	rows := 0
+	for err == nil {
+		var cells []string
+		if _, cells, err = r.Next(); err == nil {
+			rows++
+			if os.Getenv("SIPAS_SHEETS_ALL") == "1" {
+				kept = append(kept, cells)
+			}
+		}
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	fmt.Printf("%d rows in %.2f s, kept %d: %v\n", rows, time.Since(began).Seconds(), len(kept), err)
 }
 
 // TestWriteHostileFiles writes the hostile files at full size into the directory that

@@ -206,6 +206,12 @@ func (wb *workbook) sharedStrings(name string) ([]string, error) {
 			return list, nil
 		case tokStart:
 			switch string(sc.name) {
+			case "sst":
+				// Sized once from the count it declares, within the limit, rather than
+				// grown by copies.
+				if n, err := strconv.Atoi(string(sc.attr("uniqueCount"))); err == nil && n > 0 {
+					list = make([]string, 0, min(n, wb.lim.Strings))
+				}
 			case "si":
 				inSI, over, text = true, false, text[:0]
 			case "rPh":
