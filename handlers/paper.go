@@ -187,7 +187,7 @@ func (a *App) rejectImport(c echo.Context, page importPage, err error) error {
 	case errors.As(err, &one):
 		page.Problems = []string{one.Message(page.Lang)}
 	case errors.As(err, &sheet):
-		page.Problems = []string{a.views.Catalog.Message(page.Lang, sheet.Located())}
+		page.Problems = []string{a.views.Catalog.Message(page.Lang, sheet.Describe())}
 	default:
 		return err
 	}

@@ -97,7 +97,7 @@ func sheetProblem(e *sheets.Error) string {
 	if err != nil {
 		return e.Error()
 	}
-	return catalog.Message("en", e.Located())
+	return catalog.Message("en", e.Describe())
 }
 
 // nothingImported words a refused file: each problem on a line, naming row and column.

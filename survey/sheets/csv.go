@@ -14,11 +14,8 @@ import (
 // of a row beyond its limit are checked and dropped as they are read, so that no line,
 // however long, is held whole.
 type csvReader struct {
+	window
 	t       *table
-	src     io.Reader
-	buf     []byte
-	r, w    int   // buf[r:w] is read but not scanned
-	err     error // src's error, once it gave one
 	sep     byte
 	row     int      // records read, blank ones included: the row number of the last one
 	cell    []byte   // the cell being read
@@ -28,7 +25,7 @@ type csvReader struct {
 }
 
 func newCSV(r io.Reader, t *table) (*csvReader, error) {
-	c := &csvReader{t: t, src: r, buf: make([]byte, 64<<10), sep: ','}
+	c := &csvReader{window: newWindow(r, 64<<10), t: t, sep: ','}
 	if err := c.need(3 + 4096); err != nil {
 		return nil, err
 	}
@@ -45,38 +42,6 @@ func newCSV(r io.Reader, t *table) (*csvReader, error) {
 	}
 	c.quoted['"'], c.quoted['\r'] = true, true
 	return c, nil
-}
-
-// fill reads more of the file, keeping buf[r:w]; io.EOF at its end.
-func (c *csvReader) fill() error {
-	if c.r > 0 {
-		c.w = copy(c.buf, c.buf[c.r:c.w])
-		c.r = 0
-	}
-	if c.err != nil {
-		return c.err
-	}
-	n, err := c.src.Read(c.buf[c.w:])
-	c.w += n
-	if err != nil {
-		c.err = err
-		if n == 0 {
-			return err
-		}
-	}
-	return nil
-}
-
-// need makes n bytes available, or fewer at the end of the file.
-func (c *csvReader) need(n int) error {
-	for c.w-c.r < n {
-		if err := c.fill(); err == io.EOF {
-			return nil
-		} else if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // peek is the next byte, without reading it; ok is false at the end of the file.

@@ -500,3 +500,19 @@ func TestWriteHostileFiles(t *testing.T) {
 		fmt.Printf("%s\t%s\n", h.name, h.want)
 	}
 }
+
+// A tag longer than the scanner's window is a damaged part, not the server's error.
+func TestLongTag(t *testing.T) {
+	var buf bytes.Buffer
+	err := writeXLSX(&buf, false, nil, sheetOf(func(w io.Writer) error {
+		_, err := fmt.Fprintf(w, `<row r="1"><c r="A1" t="inlineStr" x="%s"><is><t>a</t></is></c></row>`, strings.Repeat("x", 100_000))
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e *Error
+	if _, err := read("x.xlsx", buf.Bytes(), DefaultLimits()); !errors.As(err, &e) || e.Msg.Key != "sheets.xlsx_corrupt" {
+		t.Errorf("got %v", err)
+	}
+}

@@ -51,13 +51,13 @@ type Error struct {
 	Msg    survey.Message
 }
 
-// Error shows where and the message's key, for logs; people read Located through the
+// Error shows where and the message's key, for logs; people read Describe through the
 // catalogue.
-func (e *Error) Error() string { return e.Located().String() }
+func (e *Error) Error() string { return "sheet: " + e.Describe().String() }
 
-// Located is the message prefixed with where the problem is (keys sheets.at_row and
-// sheets.at_cell), ready for the catalogue.
-func (e *Error) Located() survey.Message {
+// Describe is the problem prefixed with where it is, "row 2, column XFD: …" (keys
+// sheets.at_row and sheets.at_cell), ready for the catalogue.
+func (e *Error) Describe() survey.Message {
 	switch {
 	case e.Row > 0 && e.Column != "":
 		return survey.Msg("sheets.at_cell", e.Row, e.Column, e.Msg)

@@ -144,9 +144,10 @@ func (p *part) close() {
 	p.wb.xmlLeft -= min(p.n, p.stop)
 }
 
-// xmlError turns a scanner's error on a part into the file's problem.
+// xmlError turns a scanner's error on a part into the file's problem: XML that is not
+// well-formed, or a tag longer than the scanner's window.
 func (p *part) xmlError(err error) error {
-	if errors.Is(err, errXML) {
+	if errors.Is(err, errXML) || errors.Is(err, errWindowFull) {
 		return fileError("sheets.xlsx_corrupt", p.name)
 	}
 	return err

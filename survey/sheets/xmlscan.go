@@ -16,10 +16,7 @@ import (
 // character references, CDATA, comments and processing instructions. A DOCTYPE is refused,
 // so that no entity can be declared.
 type xmlScanner struct {
-	src  io.Reader
-	buf  []byte
-	r, w int   // buf[r:w] is read but not scanned
-	err  error // src's error, once it gave one
+	window
 	// The names of the open elements, to match end tags: names holds them one after the
 	// other, ends where each ends.
 	names []byte
@@ -64,43 +61,7 @@ const (
 var errXML = errors.New("malformed XML")
 
 func newXMLScanner(src io.Reader, maxText int) *xmlScanner {
-	return &xmlScanner{src: src, buf: make([]byte, xmlWindow), maxText: maxText}
-}
-
-// fill reads more of the part, keeping buf[r:w]. It returns src's error (io.EOF at the
-// end) once everything before it has been scanned.
-func (s *xmlScanner) fill() error {
-	if s.r > 0 {
-		s.w = copy(s.buf, s.buf[s.r:s.w])
-		s.r = 0
-	}
-	if s.w == len(s.buf) {
-		return errXML // a tag longer than the window
-	}
-	if s.err != nil {
-		return s.err
-	}
-	n, err := s.src.Read(s.buf[s.w:])
-	s.w += n
-	if err != nil {
-		s.err = err
-		if n == 0 {
-			return err
-		}
-	}
-	return nil
-}
-
-// need makes n bytes available after r, or fewer at the end of the part.
-func (s *xmlScanner) need(n int) error {
-	for s.w-s.r < n {
-		if err := s.fill(); err == io.EOF {
-			return nil
-		} else if err != nil {
-			return err
-		}
-	}
-	return nil
+	return &xmlScanner{window: newWindow(src, xmlWindow), maxText: maxText}
 }
 
 // depth is the number of open elements.
