@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"sipas/survey"
 )
 
 // csvReader reads RFC 4180 CSV as encoding/csv does (quoted cells with doubled quotes and
@@ -100,7 +102,7 @@ func (c *csvReader) record() (cells []string, eof bool, err error) {
 			return nil, false, err
 		}
 		if !utf8.Valid(c.cell) {
-			return nil, false, cellError(c.row, col, "sheets.csv_not_utf8")
+			return nil, false, cellError(c.row, col, survey.Msg("sheets.csv_not_utf8"))
 		}
 		if v := c.cell; len(bytes.TrimSpace(v)) > 0 {
 			if len(cells) == 0 {
@@ -166,7 +168,7 @@ func (c *csvReader) readCell(col int) (last bool, err error) {
 		case '\n':
 			return true, nil
 		case '"':
-			return false, cellError(c.row, col, "sheets.csv_bare_quote")
+			return false, cellError(c.row, col, survey.Msg("sheets.csv_bare_quote"))
 		case '\r':
 			if end, err := c.lineEndAfterCR(); end || err != nil {
 				return end, err
@@ -186,7 +188,7 @@ func (c *csvReader) readQuoted(col int) (last bool, err error) {
 			return false, err
 		}
 		if !ok {
-			return false, cellError(c.row, col, "sheets.csv_unclosed_quote")
+			return false, cellError(c.row, col, survey.Msg("sheets.csv_unclosed_quote"))
 		}
 		if b == '\r' {
 			// CR LF in a quoted cell is LF, as encoding/csv reads it.
@@ -219,9 +221,9 @@ func (c *csvReader) readQuoted(col int) (last bool, err error) {
 			if end, err := c.lineEndAfterCR(); end || err != nil {
 				return end, err
 			}
-			return false, cellError(c.row, col, "sheets.csv_quote")
+			return false, cellError(c.row, col, survey.Msg("sheets.csv_quote"))
 		default:
-			return false, cellError(c.row, col, "sheets.csv_quote")
+			return false, cellError(c.row, col, survey.Msg("sheets.csv_quote"))
 		}
 	}
 }
@@ -253,7 +255,7 @@ func (c *csvReader) run(col int, stop *[256]bool) (b byte, ok bool, err error) {
 // add appends bytes to the cell, within Limits.CellBytes.
 func (c *csvReader) add(col int, b []byte) error {
 	if len(c.cell)+len(b) > c.t.lim.CellBytes {
-		return cellError(c.row, col, "sheets.cell_too_long", c.t.lim.CellBytes)
+		return cellError(c.row, col, survey.Msg("sheets.cell_too_long", c.t.lim.CellBytes))
 	}
 	c.cell = append(c.cell, b...)
 	return nil

@@ -67,10 +67,12 @@ func (e *Error) Describe() survey.Message {
 	return e.Msg
 }
 
-func fileError(key string, args ...any) *Error { return &Error{Msg: survey.Msg(key, args...)} }
+// fileError is a problem of the whole file.
+func fileError(m survey.Message) *Error { return &Error{Msg: m} }
 
-func cellError(row, col int, key string, args ...any) *Error {
-	return &Error{Row: row, Column: survey.ColumnLetter(col), Msg: survey.Msg(key, args...)}
+// cellError is a problem of the cell at row and column col (0-based).
+func cellError(row, col int, m survey.Message) *Error {
+	return &Error{Row: row, Column: survey.ColumnLetter(col), Msg: m}
 }
 
 // Reader gives the rows of a file one by one.
@@ -89,10 +91,10 @@ type Reader struct {
 func Open(name string, r io.ReaderAt, size int64, lim Limits) (*Reader, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	if ext != ".csv" && ext != ".xlsx" {
-		return nil, fileError("sheets.format")
+		return nil, fileError(survey.Msg("sheets.format"))
 	}
 	if size > lim.FileBytes {
-		return nil, fileError("sheets.file_too_big", megabytes(lim.FileBytes))
+		return nil, fileError(survey.Msg("sheets.file_too_big", megabytes(lim.FileBytes)))
 	}
 	t := &table{lim: lim}
 	if ext == ".csv" {
@@ -163,7 +165,7 @@ func (t *table) begin(row int) error {
 		return &Error{Row: row, Msg: survey.Msg("sheets.no_header")}
 	}
 	if row > t.lim.Rows+1 {
-		return fileError("sheets.too_many_rows", t.lim.Rows)
+		return fileError(survey.Msg("sheets.too_many_rows", t.lim.Rows))
 	}
 	return nil
 }
@@ -171,9 +173,9 @@ func (t *table) begin(row int) error {
 // outside is the error of a non-empty cell at column col (0-based) from limit() on.
 func (t *table) outside(row, col int) error {
 	if !t.header {
-		return cellError(row, col, "sheets.too_many_columns", t.lim.Columns)
+		return cellError(row, col, survey.Msg("sheets.too_many_columns", t.lim.Columns))
 	}
-	return cellError(row, col, "sheets.outside_header")
+	return cellError(row, col, survey.Msg("sheets.outside_header"))
 }
 
 // done ends a row that has a non-empty cell: the first one is the header.

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"sipas/survey"
 )
 
 // Relationship types end with these names, in both the transitional and the strict
@@ -44,7 +46,7 @@ func openXLSX(r io.ReaderAt, size int64, t *table) (*sheetReader, error) {
 		}
 	}
 	if !wb.has(book) {
-		return nil, fileError("sheets.xlsx_not_workbook")
+		return nil, fileError(survey.Msg("sheets.xlsx_not_workbook"))
 	}
 	date1904, sheetIDs, err := wb.book(book)
 	if err != nil {
@@ -77,7 +79,7 @@ func openXLSX(r io.ReaderAt, size int64, t *table) (*sheetReader, error) {
 		}
 	}
 	if sheet == "" {
-		return nil, fileError("sheets.xlsx_no_sheet")
+		return nil, fileError(survey.Msg("sheets.xlsx_no_sheet"))
 	}
 	s := &sheetReader{t: t, date1904: date1904}
 	if styles != "" && wb.has(styles) {
@@ -236,17 +238,17 @@ func (wb *workbook) sharedStrings(name string) ([]string, error) {
 				}
 				inSI = false
 				if len(list) == wb.lim.Strings {
-					return nil, fileError("sheets.xlsx_strings", wb.lim.Strings)
+					return nil, fileError(survey.Msg("sheets.xlsx_strings", wb.lim.Strings))
 				}
 				s := tooLong
 				if !over {
 					s = unescapeXString(text)
 					if !utf8.ValidString(s) {
-						return nil, fileError("sheets.xlsx_corrupt", name)
+						return nil, fileError(survey.Msg("sheets.xlsx_corrupt", name))
 					}
 				}
 				if total += int64(len(s)); total > wb.lim.StringBytes {
-					return nil, fileError("sheets.xlsx_string_bytes", megabytes(wb.lim.StringBytes))
+					return nil, fileError(survey.Msg("sheets.xlsx_string_bytes", megabytes(wb.lim.StringBytes)))
 				}
 				list = append(list, s)
 			}

@@ -36,7 +36,6 @@ type sheetReader struct {
 	style int    // its s attribute
 	value []byte // the text of <v>, or of <is> for an inline string
 	over  bool   // value went beyond Limits.CellBytes
-	inV   bool
 	inIS  bool
 	rph   int // depth inside phonetic guides of an inline string
 }
@@ -121,7 +120,7 @@ func (s *sheetReader) start() error {
 		s.value, s.over, s.inIS, s.rph = s.value[:0], false, false, 0
 	case "v":
 		if !s.inIS {
-			s.inV, s.sc.keepText = true, true
+			s.sc.keepText = true
 		}
 	case "is":
 		s.inIS, s.value, s.over = true, s.value[:0], false
@@ -145,7 +144,7 @@ const (
 func (s *sheetReader) end() (int, []string, error) {
 	switch string(s.sc.name) {
 	case "v", "t":
-		s.inV, s.sc.keepText = false, false
+		s.sc.keepText = false
 	case "rPh":
 		s.rph--
 	case "c":
@@ -172,7 +171,7 @@ func (s *sheetReader) end() (int, []string, error) {
 func (s *sheetReader) cell() error {
 	idx := s.col - 1
 	if s.over {
-		return cellError(s.row, idx, "sheets.cell_too_long", s.t.lim.CellBytes)
+		return cellError(s.row, idx, survey.Msg("sheets.cell_too_long", s.t.lim.CellBytes))
 	}
 	v, err := s.text()
 	if err != nil {
@@ -218,7 +217,7 @@ func (s *sheetReader) text() (string, error) {
 			return "", s.corrupt(s.col - 1)
 		}
 		if s.strings[i] == tooLong {
-			return "", cellError(s.row, s.col-1, "sheets.cell_too_long", s.t.lim.CellBytes)
+			return "", cellError(s.row, s.col-1, survey.Msg("sheets.cell_too_long", s.t.lim.CellBytes))
 		}
 		return s.strings[i], nil
 	case cellInline:

@@ -6,6 +6,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"sipas/survey"
 )
 
 // zipDirectoryBytes bounds what reading a zip's central directory may read, and so the
@@ -55,10 +57,10 @@ func openZip(r io.ReaderAt, size int64, lim Limits) (*workbook, error) {
 		return nil, src.err
 	}
 	if errors.Is(err, errZipDirectory) {
-		return nil, fileError("sheets.xlsx_parts")
+		return nil, fileError(survey.Msg("sheets.xlsx_parts"))
 	}
 	if err != nil && err != zip.ErrInsecurePath {
-		return nil, fileError("sheets.xlsx_not_zip")
+		return nil, fileError(survey.Msg("sheets.xlsx_not_zip"))
 	}
 	src.budget = -1
 	wb := &workbook{src: src, parts: map[string]*zip.File{}, lim: lim, xmlLeft: lim.XMLBytes}
@@ -81,7 +83,7 @@ func (wb *workbook) has(name string) bool {
 func (wb *workbook) open(name string, maxText int) (*xmlScanner, *part, error) {
 	f, ok := wb.parts[strings.ToLower(name)]
 	if !ok {
-		return nil, nil, fileError("sheets.xlsx_corrupt", name)
+		return nil, nil, fileError(survey.Msg("sheets.xlsx_corrupt", name))
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -100,7 +102,7 @@ func (wb *workbook) broken(name string) error {
 	if wb.src.err != nil {
 		return wb.src.err
 	}
-	return fileError("sheets.xlsx_corrupt", name)
+	return fileError(survey.Msg("sheets.xlsx_corrupt", name))
 }
 
 // part is a zip entry being unpacked, counted against the limits.
@@ -133,9 +135,9 @@ func (p *part) Read(b []byte) (int, error) {
 
 func (p *part) over() error {
 	if p.byRatio {
-		return fileError("sheets.xlsx_ratio", p.name, p.wb.lim.Ratio)
+		return fileError(survey.Msg("sheets.xlsx_ratio", p.name, p.wb.lim.Ratio))
 	}
-	return fileError("sheets.xlsx_too_big", megabytes(p.wb.lim.XMLBytes))
+	return fileError(survey.Msg("sheets.xlsx_too_big", megabytes(p.wb.lim.XMLBytes)))
 }
 
 // close counts what the part unpacked against the workbook's budget.
@@ -148,7 +150,7 @@ func (p *part) close() {
 // well-formed, or a tag longer than the scanner's window.
 func (p *part) xmlError(err error) error {
 	if errors.Is(err, errXML) || errors.Is(err, errWindowFull) {
-		return fileError("sheets.xlsx_corrupt", p.name)
+		return fileError(survey.Msg("sheets.xlsx_corrupt", p.name))
 	}
 	return err
 }
