@@ -123,9 +123,13 @@ func (a *App) importTemplate(c echo.Context) error {
 // which shows what was stored (so that reloading the page does not post the file again).
 func (a *App) importUpload(c echo.Context) error {
 	// Parsed before anything reads a form value: a file beyond uploadMemory goes to a
-	// temporary file, which net/http removes after the request, instead of sitting in
-	// memory while it is read; a body beyond the limit is 413 however it is sent.
-	if err := c.Request().ParseMultipartForm(uploadMemory); errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
+	// temporary file, removed when the request ends, instead of sitting in memory while
+	// it is read; a body beyond the limit is 413 however it is sent.
+	err := c.Request().ParseMultipartForm(uploadMemory)
+	if form := c.Request().MultipartForm; form != nil {
+		defer form.RemoveAll()
+	}
+	if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
 		return err
 	}
 	page, err := a.importPage(c)

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -194,6 +195,21 @@ func TestImportUploadRefused(t *testing.T) {
 	body.CloseWithError(io.ErrClosedPipe)
 	if rec.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized chunked upload: %d", rec.Code)
+	}
+}
+
+// A large upload is read from a temporary file, which is gone once it is answered.
+func TestImportUploadLeavesNoFile(t *testing.T) {
+	ta := newTestApp(t, DefaultConfig())
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	big := paperCSV + strings.Repeat("31,ubnd-hb,hb-1,paper,2025-08-01,5,4,2,land\n", 30_000) // 1.3 MB
+	if rec := ta.upload("big.csv", []byte(big), map[string]string{"lang": "en"}); rec.Code != 200 ||
+		!strings.Contains(rec.Body.String(), "30,004 new responses stored") {
+		t.Fatalf("upload: %d\n%.2000s", rec.Code, rec.Body)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("%d temporary files left, such as %s", len(left), left[0].Name())
 	}
 }
 
