@@ -64,7 +64,7 @@ func excelLike(w io.Writer, full bool, csv io.Reader) error {
 	index := map[string]int{}
 	var texts []string
 	return writeXLSX(w, full, func(w io.Writer) error {
-		fmt.Fprintf(w, `<sst count="%d" uniqueCount="%d">`, len(texts), len(texts))
+		fmt.Fprintf(w, `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">`, len(texts), len(texts))
 		for _, t := range texts {
 			fmt.Fprintf(w, `<si><t>%s</t></si>`, t)
 		}

@@ -79,7 +79,7 @@ func hostileFiles() []hostileFile {
 		}, nil},
 		{"cell-10m-shared.xlsx", "sheets.cell_too_long", func(w io.Writer, full bool) error {
 			return writeXLSX(w, full, func(w io.Writer) error {
-				fmt.Fprint(w, `<sst><si><t>province</t></si><si><t>`)
+				fmt.Fprint(w, `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>province</t></si><si><t>`)
 				randomText(w, scale(10<<20, full, 100), 2)
 				_, err := fmt.Fprint(w, `</t></si></sst>`)
 				return err
@@ -98,7 +98,7 @@ func hostileFiles() []hostileFile {
 		}, nil},
 		{"strings-2m.xlsx", "sheets.xlsx_strings", func(w io.Writer, full bool) error {
 			return writeXLSX(w, full, func(w io.Writer) error {
-				fmt.Fprintf(w, `<sst uniqueCount="%d">`, scale(2_000_000, full, 10))
+				fmt.Fprintf(w, `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="%d">`, scale(2_000_000, full, 10))
 				for i := range scale(2_000_000, full, 10) {
 					fmt.Fprintf(w, `<si><t>%d</t></si>`, i*7919)
 				}
@@ -108,7 +108,7 @@ func hostileFiles() []hostileFile {
 		}, func(l *Limits) { l.Strings = 100_000 }},
 		{"strings-70m.xlsx", "sheets.xlsx_string_bytes", func(w io.Writer, full bool) error {
 			return writeXLSX(w, full, func(w io.Writer) error {
-				fmt.Fprint(w, `<sst>`)
+				fmt.Fprint(w, `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`)
 				for i := range scale(70<<20, full, 100) / 4000 {
 					fmt.Fprint(w, `<si><t>`)
 					randomText(w, 4000, uint64(i))
