@@ -52,11 +52,19 @@ func (a *App) admit(next echo.HandlerFunc) echo.HandlerFunc {
 			return err // refused, or sent to the sign-in page
 		}
 		if checked {
+			defer removeUploads(req)
 			if err := a.checkCSRF(c, rr.maxBody); err != nil {
 				return a.refused(c, "csrf_token", err)
 			}
 		}
 		return next(c)
+	}
+}
+
+// removeUploads removes the temporary files of a multipart form, whoever parsed it.
+func removeUploads(req *http.Request) {
+	if req.MultipartForm != nil {
+		req.MultipartForm.RemoveAll()
 	}
 }
 

@@ -17,11 +17,15 @@ import (
 	"sipas/handlers/apijson"
 	"sipas/models"
 	"sipas/survey"
+	"sipas/survey/sheets"
 )
 
 // maxImportMB bounds an uploaded paper-questionnaire file (100,000 rows of CSV are
 // about 8 MB, of XLSX about 5 MB).
 const maxImportMB = 50
+
+// uploadMemory is how much of an uploaded file is kept in memory.
+const uploadMemory = 1 << 20
 
 // paperRoutes registers the paper-questionnaire upload and the exports.
 func (a *App) paperRoutes(e *echo.Echo) {
@@ -125,6 +129,12 @@ func (a *App) importTemplate(c echo.Context) error {
 // refused file is shown again with its problems; an imported one redirects to the form,
 // which shows what was stored (so that reloading the page does not post the file again).
 func (a *App) importUpload(c echo.Context) error {
+	// Parsed before anything reads a form value: a file beyond uploadMemory goes to a
+	// temporary file, removed when the request ends (admit), instead of sitting in memory
+	// while it is read; a body beyond the limit is 413 however it is sent.
+	if err := c.Request().ParseMultipartForm(uploadMemory); tooLarge(err) {
+		return echo.ErrStatusRequestEntityTooLarge
+	}
 	page, err := a.importPage(c)
 	if err != nil {
 		return err
@@ -148,7 +158,7 @@ func (a *App) importUpload(c echo.Context) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	records, err := models.ReadRecords(fh.Filename, f)
+	records, err := sheets.ReadAll(fh.Filename, f, fh.Size, sheets.DefaultLimits())
 	if err != nil {
 		return a.rejectImport(c, page, err)
 	}
@@ -202,8 +212,9 @@ func (a *App) outOfScope(c echo.Context, rows []survey.PaperRow) []string {
 // is not the file's is left to the central handler.
 func (a *App) rejectImport(c echo.Context, page importPage, err error) error {
 	var (
-		list survey.PaperErrors
-		one  *survey.PaperError
+		list  survey.PaperErrors
+		one   *survey.PaperError
+		sheet *sheets.Error
 	)
 	switch {
 	case errors.As(err, &list):
@@ -213,8 +224,8 @@ func (a *App) rejectImport(c echo.Context, page importPage, err error) error {
 		page.More = len(list) == survey.MaxPaperErrors
 	case errors.As(err, &one):
 		page.Problems = []string{a.msg(c, one.Describe())}
-	case errors.Is(err, models.ErrSheetFormat):
-		page.Problems = []string{a.t(c, "paper.error.format")}
+	case errors.As(err, &sheet):
+		page.Problems = []string{a.msg(c, sheet.Describe())}
 	default:
 		return err
 	}
@@ -258,12 +269,12 @@ func (a *App) export(format string) echo.HandlerFunc {
 			err = json.NewEncoder(&buf).Encode(apijson.NationalDoc(r, rq.current, lang))
 		case "xlsx":
 			mime = mimeXLSX
-			err = models.WriteXLSX(&buf, r.Tables(lang)...)
+			err = sheets.WriteXLSX(&buf, r.Tables(lang)...)
 		default:
 			mime, name = mimeCSV, name+"-"+level
 			var t survey.Table
 			if t, err = survey.TableOf(r.Tables(lang), level); err == nil {
-				err = models.WriteCSV(&buf, t)
+				err = sheets.WriteCSV(&buf, t)
 			}
 		}
 		if err != nil {

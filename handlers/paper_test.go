@@ -3,9 +3,11 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -137,6 +139,10 @@ func TestImportUploadRefused(t *testing.T) {
 		{"no file", "", "", "en", 400, []string{"Choose a .csv or .xlsx file"}},
 		{"empty file", "empty.csv", "", "en", 400, []string{"The file is empty"}},
 		{"broken workbook", "broken.xlsx", "PK not really", "en", 400, []string{"cannot be opened"}},
+		{"a cell beyond the header", "wide.csv", "province,office\n31,a,,,x\n", "vi", 400,
+			[]string{"dòng 2, cột E: ô này nằm ngoài các cột của dòng tiêu đề."}},
+		{"a cell in column XFD", "xfd.xlsx", string(xlsxCells(t, map[string]string{"A1": "province", "XFD2": "x"})), "en", 400,
+			[]string{"row 2, column XFD: this cell is outside the header&#39;s columns."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,6 +173,44 @@ func TestImportUploadRefused(t *testing.T) {
 	if rec.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized upload: %d", rec.Code)
 	}
+	// So is one sent without a length (chunked), once it is read beyond the limit.
+	body, w := io.Pipe()
+	mw := multipart.NewWriter(w)
+	go func() {
+		fw, _ := mw.CreateFormFile("file", "big.csv")
+		chunk := bytes.Repeat([]byte("31,a,b,paper,2025-08-01,5\n"), 40_000)
+		for written := 0; written <= (maxImportMB+1)<<20; written += len(chunk) {
+			if _, err := fw.Write(chunk); err != nil {
+				break
+			}
+		}
+		mw.Close()
+		w.Close()
+	}()
+	req = httptest.NewRequest("POST", "/admin/import", body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.ContentLength = -1
+	rec = httptest.NewRecorder()
+	ta.handler.ServeHTTP(rec, req)
+	body.CloseWithError(io.ErrClosedPipe)
+	if rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized chunked upload: %d", rec.Code)
+	}
+}
+
+// A large upload is read from a temporary file, which is gone once it is answered.
+func TestImportUploadLeavesNoFile(t *testing.T) {
+	ta := newTestApp(t, DefaultConfig())
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	big := paperCSV + strings.Repeat("31,ubnd-hb,hb-1,paper,2025-08-01,5,4,2,land\n", 30_000) // 1.3 MB
+	if rec := ta.upload("big.csv", []byte(big), map[string]string{"lang": "en"}); rec.Code != 200 ||
+		!strings.Contains(rec.Body.String(), "30,004 new responses stored") {
+		t.Fatalf("upload: %d\n%.2000s", rec.Code, rec.Body)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("%d temporary files left, such as %s", len(left), left[0].Name())
+	}
 }
 
 func xlsxOf(t *testing.T, csv string) []byte {
@@ -178,6 +222,22 @@ func xlsxOf(t *testing.T, csv string) []byte {
 			if v != "" {
 				f.SetCellStr("Sheet1", cell, v)
 			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// xlsxCells is a workbook with text in the given cells.
+func xlsxCells(t *testing.T, cells map[string]string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	for cell, v := range cells {
+		if err := f.SetCellStr("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
 		}
 	}
 	var buf bytes.Buffer

@@ -89,24 +89,27 @@ func (a *App) csrfToken(c echo.Context) (string, error) {
 }
 
 // checkCSRF compares the token sent (form field or X-CSRF-Token header) with the cookie's,
-// in constant time. The body is read under maxBody, so that a large upload is refused
-// before it is stored anywhere.
+// in constant time. Every state-changing body is read under maxBody, whichever carries
+// the token, so that a large upload is refused (413) before it is stored anywhere; a
+// multipart form keeps at most uploadMemory in memory and the rest in temporary files,
+// which admit removes when the request is answered.
 func (a *App) checkCSRF(c echo.Context, maxBody int64) error {
 	req := c.Request()
 	if req.ContentLength > maxBody {
 		return echo.ErrStatusRequestEntityTooLarge
 	}
+	if req.Body != nil {
+		req.Body = http.MaxBytesReader(c.Response().Writer, req.Body, maxBody)
+	}
 	sent := req.Header.Get("X-CSRF-Token")
 	if sent == "" && req.Body != nil {
-		req.Body = http.MaxBytesReader(c.Response().Writer, req.Body, maxBody)
 		var err error
 		if mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType)); mt == echo.MIMEMultipartForm {
-			err = req.ParseMultipartForm(32 << 20)
+			err = req.ParseMultipartForm(uploadMemory)
 		} else {
 			err = req.ParseForm()
 		}
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		if tooLarge(err) {
 			return echo.ErrStatusRequestEntityTooLarge
 		}
 		if err != nil && !errors.Is(err, http.ErrNotMultipart) {
@@ -119,6 +122,12 @@ func (a *App) checkCSRF(c echo.Context, maxBody int64) error {
 		return a.fail(c, http.StatusForbidden, a.t(c, "auth.error.csrf"))
 	}
 	return nil
+}
+
+// tooLarge tells whether err comes from reading a body beyond its limit.
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe) || errors.Is(err, echo.ErrStatusRequestEntityTooLarge)
 }
 
 // setFlash keeps v (JSON-encoded) for the next page the browser asks for.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sipas/survey"
+	"sipas/survey/sheets"
 )
 
 // benchNow is the import moment of the generated files: after every date in them.
@@ -114,7 +115,7 @@ func benchImport(b *testing.B, data []byte) {
 		}
 		b.StartTimer()
 		began := time.Now()
-		records, err := ReadRecords("bench.csv", bytes.NewReader(data))
+		records, err := sheets.ReadAll("bench.csv", bytes.NewReader(data), int64(len(data)), sheets.DefaultLimits())
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -10,13 +10,14 @@ import (
 	"testing"
 
 	"sipas/survey"
+	"sipas/survey/sheets"
 )
 
 // importCSV reads, checks and imports a CSV the way `sipas import` does.
 func importCSV(t *testing.T, s *Store, csv string) (ImportResult, error) {
 	t.Helper()
 	ctx := context.Background()
-	records, err := ReadRecords("paper.csv", strings.NewReader(csv))
+	records, err := sheets.ReadAll("paper.csv", strings.NewReader(csv), int64(len(csv)), sheets.DefaultLimits())
 	if err != nil {
 		t.Fatalf("read: %v", err)
 	}
@@ -259,7 +260,8 @@ func TestImportPaperCounts(t *testing.T) {
 
 func testImportPaperCounts(t *testing.T, s *Store) {
 	ctx := context.Background()
-	records, err := ReadRecords("f.csv", bytes.NewReader(paperFile(t, 3000, 7, year2025, 365)))
+	file := paperFile(t, 3000, 7, year2025, 365)
+	records, err := sheets.ReadAll("f.csv", bytes.NewReader(file), int64(len(file)), sheets.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

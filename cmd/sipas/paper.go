@@ -14,6 +14,7 @@ import (
 	"sipas/handlers/apijson"
 	"sipas/models"
 	"sipas/survey"
+	"sipas/survey/sheets"
 	"sipas/views"
 )
 
@@ -36,12 +37,7 @@ func importPaper(ctx context.Context, env cmdEnv, args []string) error {
 	}
 	name := fs.Arg(0)
 	began := time.Now()
-	f, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	records, err := models.ReadRecords(name, f)
-	f.Close()
+	records, err := readSheet(name)
 	if err != nil {
 		return nothingImported(name, err)
 	}
@@ -82,6 +78,20 @@ func importPaper(ctx context.Context, env cmdEnv, args []string) error {
 	return nil
 }
 
+// readSheet reads every row of a CSV or XLSX file within the limits of an upload.
+func readSheet(name string) ([][]string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return sheets.ReadAll(name, f, st.Size(), sheets.DefaultLimits())
+}
+
 // nothingImported words a refused file in English through the catalogue: each problem on
 // a line, naming row and column.
 func nothingImported(name string, err error) error {
@@ -92,7 +102,10 @@ func nothingImported(name string, err error) error {
 	words := func(m survey.Message) string { return strings.TrimSuffix(catalog.Message(cliLang, m), ".") }
 	var list survey.PaperErrors
 	var one *survey.PaperError
+	var sheet *sheets.Error
 	switch {
+	case errors.As(err, &sheet):
+		return errors.New(catalog.T(cliLang, "cli.import.refused", words(sheet.Describe())))
 	case errors.As(err, &list) && len(list) == 1:
 		return errors.New(catalog.T(cliLang, "cli.import.refused", words(list[0].Describe())))
 	case errors.As(err, &list):
@@ -162,13 +175,13 @@ func exportIndex(ctx context.Context, env cmdEnv, args []string) error {
 	case "json":
 		return json.NewEncoder(env.stdout).Encode(apijson.NationalDoc(r, current, *lang))
 	case "xlsx":
-		return models.WriteXLSX(env.stdout, r.Tables(*lang)...)
+		return sheets.WriteXLSX(env.stdout, r.Tables(*lang)...)
 	}
 	t, err := survey.TableOf(r.Tables(*lang), *level)
 	if err != nil {
 		return err
 	}
-	return models.WriteCSV(env.stdout, t)
+	return sheets.WriteCSV(env.stdout, t)
 }
 
 // cliLang is the language of the command line's messages.
