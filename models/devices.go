@@ -246,7 +246,7 @@ ON CONFLICT (device_id, day) DO UPDATE SET responses = kiosk_device_days.respons
 // FleetRow is a device as the fleet page lists it: its counter and office, and the
 // responses given on it today and this week (Monday to today, Vietnam time).
 type FleetRow struct {
-	Device `gorm:"embedded"`
+	Device      `gorm:"embedded"`
 	CounterCode string
 	CounterName string
 	OfficeCode  string

@@ -15,7 +15,7 @@ var ErrCodeTaken = errors.New("the code is taken")
 
 // OfficeRow is an office with how many counters it has, open and in all, for lists.
 type OfficeRow struct {
-	Office `gorm:"embedded"`
+	Office       `gorm:"embedded"`
 	Counters     int64
 	OpenCounters int64
 	Devices      int64
@@ -26,8 +26,8 @@ type OfficeRow struct {
 func (s *Store) OfficesIn(ctx context.Context, provinceIDs []uint) ([]OfficeRow, error) {
 	var out []OfficeRow
 	err := s.db.WithContext(ctx).Table("offices o").
-		Select("o.*, (SELECT COUNT(*) FROM counters c WHERE c.office_id = o.id) AS counters, " +
-			"(SELECT COUNT(*) FROM counters c WHERE c.office_id = o.id AND c.closed_at IS NULL) AS open_counters, " +
+		Select("o.*, (SELECT COUNT(*) FROM counters c WHERE c.office_id = o.id) AS counters, "+
+			"(SELECT COUNT(*) FROM counters c WHERE c.office_id = o.id AND c.closed_at IS NULL) AS open_counters, "+
 			"(SELECT COUNT(*) FROM kiosk_devices d JOIN counters c ON c.id = d.counter_id WHERE c.office_id = o.id AND d.revoked_at IS NULL) AS devices").
 		Where("o.province_id IN ?", append([]uint{0}, provinceIDs...)).Order("o.closed_at IS NOT NULL, o.name, o.id").Scan(&out).Error
 	if err != nil {

@@ -61,7 +61,7 @@ type Counter struct {
 	Code           string
 	Name           string
 	Field          string // procedure field preset for every response, "" to ask
-	RequiresDevice bool // only registered kiosk devices may submit here (devices.go)
+	RequiresDevice bool   // only registered kiosk devices may submit here (devices.go)
 	AnnualDossiers int64
 	CreatedAt      time.Time
 	ClosedAt       *time.Time // a closed counter's kiosk accepts nothing; its history stays
