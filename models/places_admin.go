@@ -113,7 +113,7 @@ func (s *Store) UpdateOffice(ctx context.Context, id uint, kind string, by Actor
 		after := officeSnapshot(o)
 		if wasOpen && o.ClosedAt != nil {
 			var closed []string
-			if err := tx.Model(&Counter{}).Where("office_id = ? AND closed_at IS NULL", id).Pluck("code", &closed).Error; err != nil {
+			if err := tx.Model(&Counter{}).Where("office_id = ? AND closed_at IS NULL", id).Order("code").Pluck("code", &closed).Error; err != nil {
 				return err
 			}
 			if err := tx.Model(&Counter{}).Where("office_id = ? AND closed_at IS NULL", id).Update("closed_at", o.ClosedAt).Error; err != nil {
