@@ -61,15 +61,6 @@ type DeviceLink struct {
 // TableName is the registration links' table.
 func (DeviceLink) TableName() string { return "kiosk_device_links" }
 
-// deviceDay counts the responses given on a device in a day.
-type deviceDay struct {
-	DeviceID  uint `gorm:"primaryKey"`
-	Day       int  `gorm:"primaryKey"`
-	Responses int64
-}
-
-func (deviceDay) TableName() string { return "kiosk_device_days" }
-
 // CreateDeviceLink stores a registration link for a counter, valid until expires.
 func (s *Store) CreateDeviceLink(ctx context.Context, counter Counter, tokenHash string, expires time.Time, by Actor) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -176,3 +176,13 @@ func Closing(now time.Time) *time.Time {
 	t := now.UTC()
 	return &t
 }
+
+// CounterByID finds a counter.
+func (s *Store) CounterByID(ctx context.Context, id uint) (Counter, error) {
+	var c Counter
+	err := s.db.WithContext(ctx).Take(&c, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return c, ErrNotFound
+	}
+	return c, err
+}

@@ -123,7 +123,7 @@ func (q *Questionnaire) CheckDesign(r DesignRules) DesignError {
 	c.texts(TitleField, Msg("design.at.title"), q.Title)
 	c.texts(IntroField, Msg("design.at.intro"), q.Intro)
 	for i := range q.Scale.Values() {
-		labels := Text{}
+		labels := make(Text)
 		for lang, l := range q.Scale.Labels {
 			if i < len(l) {
 				labels[lang] = l[i]

@@ -28,7 +28,7 @@ func (q *Questionnaire) ApplyDesignForm(form map[string][]string, langs []string
 		for _, lang := range langs {
 			if v, ok := get(In(field, lang)); ok {
 				if *t == nil {
-					*t = Text{}
+					*t = make(Text)
 				}
 				(*t)[lang] = v
 			}
@@ -153,14 +153,14 @@ func (q *Questionnaire) ApplyEdit(ed DesignEdit, taken map[string]bool) error {
 		}
 		el := &q.Elements[ed.At[0]]
 		if ed.Verb == "add" {
-			el.Criteria = append(el.Criteria, Criterion{Code: q.freeCode(el.Code+".", len(el.Criteria)+1, taken), Text: Text{}})
+			el.Criteria = append(el.Criteria, Criterion{Code: q.freeCode(el.Code+".", len(el.Criteria)+1, taken), Text: make(Text)})
 			return nil
 		}
 		return editList(&el.Criteria, ed.Verb, ed.At[1])
 	case "question":
 		if ed.Verb == "add" {
-			q.Questions = append(q.Questions, Question{Code: q.freeCode("P", len(q.Questions)+1, taken), Text: Text{},
-				Options: []Option{{Value: "1", Label: Text{}}, {Value: "2", Label: Text{}}}})
+			q.Questions = append(q.Questions, Question{Code: q.freeCode("P", len(q.Questions)+1, taken), Text: make(Text),
+				Options: []Option{{Value: "1", Label: make(Text)}, {Value: "2", Label: make(Text)}}})
 			return nil
 		}
 		return editList(&q.Questions, ed.Verb, ed.At[0])
@@ -170,13 +170,13 @@ func (q *Questionnaire) ApplyEdit(ed DesignEdit, taken map[string]bool) error {
 		}
 		x := &q.Questions[ed.At[0]]
 		if ed.Verb == "add" {
-			x.Options = append(x.Options, Option{Value: freeValue(x.Options, ""), Label: Text{}})
+			x.Options = append(x.Options, Option{Value: freeValue(x.Options, ""), Label: make(Text)})
 			return nil
 		}
 		return editList(&x.Options, ed.Verb, ed.At[1])
 	case "field":
 		if ed.Verb == "add" {
-			q.Fields.Options = append(q.Fields.Options, Option{Value: freeValue(q.Fields.Options, "field-"), Label: Text{}})
+			q.Fields.Options = append(q.Fields.Options, Option{Value: freeValue(q.Fields.Options, "field-"), Label: make(Text)})
 			return nil
 		}
 		return editList(&q.Fields.Options, ed.Verb, ed.At[0])

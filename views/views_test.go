@@ -134,7 +134,7 @@ func TestTemplatesParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := New(assets.URL, nil)
+	r, err := New(assets.URL, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
