@@ -113,6 +113,17 @@ func loadCatalog(fsys fs.FS, dir string) (*Catalog, error) {
 	return c, nil
 }
 
+// Keys lists the keys of the default language's catalogue, sorted: what a new
+// language's file translates.
+func (c *Catalog) Keys() []string {
+	keys := make([]string, 0, len(c.texts[DefaultLang]))
+	for k := range c.texts[DefaultLang] {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 // Languages lists the languages the interface speaks, the default one first.
 func (c *Catalog) Languages() []string { return slices.Clone(c.langs) }
 
