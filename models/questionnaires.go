@@ -17,8 +17,9 @@ var (
 	// ErrStale is a change made from a draft's earlier revision: someone else changed it
 	// meanwhile.
 	ErrStale = errors.New("the draft was changed meanwhile")
-	// ErrUnchanged is a draft that asks exactly what its version asks.
-	ErrUnchanged = errors.New("nothing differs from the version the draft started from")
+	// ErrUnchanged is a new version that asks exactly what the version it started from, or
+	// the newest version, asks.
+	ErrUnchanged = errors.New("nothing differs from the version it started from or the newest one")
 	// ErrDraftExists is a second draft of a questionnaire for the same owner.
 	ErrDraftExists = errors.New("a draft of this questionnaire exists")
 )
@@ -330,9 +331,19 @@ func publish(tx *gorm.DB, p Publishing, by Actor) (Published, error) {
 		}
 		baseVersion = base.Version
 	}
-	var last int
-	if err := tx.Model(&Questionnaire{}).Where("code = ?", p.Q.Code).Select("COALESCE(MAX(version), 0)").Scan(&last).Error; err != nil {
+	var newest Questionnaire
+	if err := tx.Where("code = ?", p.Q.Code).Order("version DESC").Limit(1).Find(&newest).Error; err != nil {
 		return out, fmt.Errorf("newest version of %s: %w", p.Q.Code, err)
+	}
+	last := newest.Version
+	if newest.ID != 0 && newest.ID != p.BaseID { // publishing the same file twice makes one version
+		nq, err := survey.ParseStoredQuestionnaire([]byte(newest.Definition))
+		if err != nil {
+			return out, err
+		}
+		if nq.SameDesign(p.Q) {
+			return out, ErrUnchanged
+		}
 	}
 	q := p.Q.Clone()
 	q.Version = last + 1
