@@ -39,7 +39,9 @@ func TestQuestionnaireCommands(t *testing.T) {
 		}
 		return path
 	}
-	reworded := write("reworded.json", func(c *survey.Questionnaire) { c.Elements[0].Criteria[0].Text["en"] = "The waiting area has enough seats" })
+	reworded := write("reworded.json", func(c *survey.Questionnaire) {
+		c.Elements[0].Criteria[0].Text["en"] = "The waiting area has enough seats"
+	})
 	empty := write("empty.json", func(c *survey.Questionnaire) { c.Elements[2].Criteria[1].Text["en"] = "" })
 	nobase := write("nobase.json", func(c *survey.Questionnaire) { c.Version = 7 })
 	other := write("other.json", func(c *survey.Questionnaire) { c.Code, c.Version = "sipas-phone", 0 })
