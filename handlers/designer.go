@@ -197,7 +197,7 @@ func (b designBuilder) item(field, code string, kept bool, texts []textInput, wh
 
 func (b designBuilder) fill(dp *designerPage) {
 	q := b.q
-	dp.Title = b.texts(survey.TitleField, q.Title, false)
+	dp.Title = b.texts(survey.TitleField, q.Title, true)
 	dp.Intro = b.texts(survey.IntroField, q.Intro, true)
 	for i, v := range q.Scale.Values() {
 		labels := make(survey.Text)

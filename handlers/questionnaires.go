@@ -341,7 +341,7 @@ func (a *App) versionAssign(c echo.Context) error {
 		return err
 	}
 	return a.redirectWith(c, versionPath(row.ID)+"?lang="+a.lang(c),
-		noticeOf(survey.Msg("questionnaires.assigned", row.Code, row.Version, from.In(survey.VietnamTime()).Format("2006-01-02 15:04"))))
+		noticeOf(survey.Msg("questionnaires.assigned", row.Code, row.Version, when(a.lang(c), from))))
 }
 
 // templateCounters are the counters an import template is filled in for: the one named
