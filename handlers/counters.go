@@ -47,11 +47,7 @@ func (a *App) counterPage(c echo.Context) error {
 // renderCounter shows the counter page, with the form as typed and its problems when
 // given, and a registration link just made.
 func (a *App) renderCounter(c echo.Context, status int, form *placeForm, errs formErrors, link *deviceLinkView) error {
-	pr, err := a.province(c)
-	if err != nil {
-		return err
-	}
-	ctr, o, err := a.counterOf(c, pr)
+	pr, ctr, o, err := a.counterInPath(c)
 	if err != nil {
 		return err
 	}
@@ -93,11 +89,7 @@ func (a *App) renderCounter(c echo.Context, status int, form *placeForm, errs fo
 // counterUpdate changes a counter's name, preset procedure field, yearly dossiers and
 // whether it needs a registered device.
 func (a *App) counterUpdate(c echo.Context) error {
-	pr, err := a.province(c)
-	if err != nil {
-		return err
-	}
-	ctr, _, err := a.counterOf(c, pr)
+	pr, ctr, _, err := a.counterInPath(c)
 	if err != nil {
 		return err
 	}
@@ -124,11 +116,7 @@ func (a *App) counterUpdate(c echo.Context) error {
 // counterMove moves a counter to another open office of the province: its future
 // responses count there, those it had stay where they were given.
 func (a *App) counterMove(c echo.Context) error {
-	pr, err := a.province(c)
-	if err != nil {
-		return err
-	}
-	ctr, from, err := a.counterOf(c, pr)
+	pr, ctr, from, err := a.counterInPath(c)
 	if err != nil {
 		return err
 	}
@@ -155,11 +143,7 @@ func (a *App) counterClose(close bool) echo.HandlerFunc {
 		kind = "counter.close"
 	}
 	return func(c echo.Context) error {
-		pr, err := a.province(c)
-		if err != nil {
-			return err
-		}
-		ctr, o, err := a.counterOf(c, pr)
+		pr, ctr, o, err := a.counterInPath(c)
 		if err != nil {
 			return err
 		}
@@ -197,11 +181,7 @@ type cardPage struct {
 }
 
 func (a *App) counterCard(c echo.Context) error {
-	pr, err := a.province(c)
-	if err != nil {
-		return err
-	}
-	ctr, o, err := a.counterOf(c, pr)
+	pr, ctr, o, err := a.counterInPath(c)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -299,42 +300,57 @@ func (a *App) stale(c echo.Context, d models.Draft) error {
 	return a.redirectWith(c, draftPath(d.ID)+"?lang="+a.lang(c), errorNotice(survey.Msg("designer.error.stale")))
 }
 
-// draftSave saves the form, then does what its button asks: an edit of the structure,
-// a check, or the preview.
-func (a *App) draftSave(c echo.Context) error {
+// savedForm is a draft after the posted form was saved into it.
+type savedForm struct {
+	draft models.Draft
+	ed    editor
+	q     *survey.Questionnaire
+}
+
+// saveForm applies the posted form, and the edit of the structure its button asks for
+// if any, to the path's draft and saves it. answered is true when the request has its
+// answer already: a form made from an older revision goes back to the draft as it is
+// now (nothing is overwritten), an edit that does not fit it too.
+func (a *App) saveForm(c echo.Context, withEdit bool) (sf savedForm, answered bool, err error) {
 	d, ed, err := a.draft(c)
 	if err != nil {
-		return err
+		return sf, false, err
 	}
 	q, revision, err := a.applyForm(c, d)
 	if errors.Is(err, models.ErrStale) {
-		return a.stale(c, d)
+		return sf, true, a.stale(c, d)
 	}
 	if err != nil {
-		return err
+		return sf, false, err
 	}
-	ctx := c.Request().Context()
-	action := c.FormValue("edit")
-	if edit, ok := survey.ParseDesignEdit(action); ok {
+	if edit, ok := survey.ParseDesignEdit(c.FormValue("edit")); ok && withEdit {
 		rules, err := a.designRules(c, d)
 		if err != nil {
-			return err
+			return sf, false, err
 		}
 		if err := q.ApplyEdit(edit, rules.Earlier); err != nil {
-			return a.stale(c, d)
+			return sf, true, a.stale(c, d)
 		}
 	}
-	saved, err := a.store.SaveDraft(ctx, d.ID, revision, q, ed.Actor)
+	saved, err := a.store.SaveDraft(c.Request().Context(), d.ID, revision, q, ed.Actor)
 	if errors.Is(err, models.ErrStale) {
-		return a.stale(c, d)
+		return sf, true, a.stale(c, d)
 	}
-	if err != nil {
+	return savedForm{draft: saved, ed: ed, q: q}, false, err
+}
+
+// draftSave saves the form, then does what its button asks: an edit of the structure,
+// a check, or the preview.
+func (a *App) draftSave(c echo.Context) error {
+	sf, answered, err := a.saveForm(c, true)
+	if answered || err != nil {
 		return err
 	}
-	back := draftPath(d.ID) + "?lang=" + a.lang(c)
+	action, q := c.FormValue("edit"), sf.q
+	back := draftPath(sf.draft.ID) + "?lang=" + a.lang(c)
 	switch {
 	case action == "check":
-		rules, err := a.designRules(c, saved)
+		rules, err := a.designRules(c, sf.draft)
 		if err != nil {
 			return err
 		}
@@ -343,9 +359,9 @@ func (a *App) draftSave(c echo.Context) error {
 		if len(problems) > 0 {
 			status = http.StatusBadRequest
 		}
-		return a.renderDesigner(c, status, saved, q, problems, true, publishForm{From: c.FormValue("from"), Note: c.FormValue("note")}, formErrors{})
+		return a.renderDesigner(c, status, sf.draft, q, problems, true, publishForm{From: c.FormValue("from"), Note: c.FormValue("note")}, formErrors{})
 	case action == "preview":
-		return c.Redirect(http.StatusSeeOther, draftPath(d.ID)+"/preview?lang="+a.lang(c))
+		return c.Redirect(http.StatusSeeOther, draftPath(sf.draft.ID)+"/preview?lang="+a.lang(c))
 	case strings.HasPrefix(action, "add-"):
 		return c.Redirect(http.StatusSeeOther, back+"#"+lastAdded(action, q))
 	}
@@ -371,25 +387,11 @@ func lastAdded(action string, q *survey.Questionnaire) string {
 // draftPublish saves the form, checks the draft and publishes it as a new version that
 // replaces the one it started from where the editor may assign, from the chosen day.
 func (a *App) draftPublish(c echo.Context) error {
-	d, ed, err := a.draft(c)
-	if err != nil {
+	sf, answered, err := a.saveForm(c, false)
+	if answered || err != nil {
 		return err
 	}
-	q, revision, err := a.applyForm(c, d)
-	if errors.Is(err, models.ErrStale) {
-		return a.stale(c, d)
-	}
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	saved, err := a.store.SaveDraft(ctx, d.ID, revision, q, ed.Actor)
-	if errors.Is(err, models.ErrStale) {
-		return a.stale(c, d)
-	}
-	if err != nil {
-		return err
-	}
+	saved, ed, q := sf.draft, sf.ed, sf.q
 	pf := publishForm{From: strings.TrimSpace(c.FormValue("from")), Note: strings.TrimSpace(c.FormValue("note"))}
 	errs := formErrors{}
 	from, err := survey.ParseDate(pf.From)
@@ -399,7 +401,7 @@ func (a *App) draftPublish(c echo.Context) error {
 	if survey.DayKey(from) <= survey.DayKey(a.now()) {
 		from = a.now()
 	}
-	if len(pf.Note) > 500 {
+	if utf8.RuneCountInString(pf.Note) > 500 {
 		errs["note"] = a.t(c, "designer.error.note", 500)
 	}
 	rules, err := a.designRules(c, saved)
@@ -414,10 +416,10 @@ func (a *App) draftPublish(c echo.Context) error {
 	if ed.Province != 0 {
 		p.Within = ed.Territory
 	}
-	pub, err := a.store.PublishDraft(ctx, d.ID, saved.Revision, p, ed.Actor)
+	pub, err := a.store.PublishDraft(c.Request().Context(), saved.ID, saved.Revision, p, ed.Actor)
 	switch {
 	case errors.Is(err, models.ErrStale):
-		return a.stale(c, d)
+		return a.stale(c, saved)
 	case errors.Is(err, models.ErrUnchanged):
 		errs["note"] = a.t(c, "designer.error.unchanged", dpBase(rules))
 		return a.renderDesigner(c, http.StatusBadRequest, saved, q, nil, false, pf, errs)

@@ -37,11 +37,7 @@ func (a *App) deviceRoutes(e *echo.Echo) {
 // deviceLink makes a one-time registration link for the counter and shows it with its
 // QR code, once.
 func (a *App) deviceLink(c echo.Context) error {
-	pr, err := a.province(c)
-	if err != nil {
-		return err
-	}
-	ctr, _, err := a.counterOf(c, pr)
+	_, ctr, _, err := a.counterInPath(c)
 	if err != nil {
 		return err
 	}
@@ -58,8 +54,18 @@ func (a *App) deviceLink(c echo.Context) error {
 	return a.renderCounter(c, http.StatusOK, nil, formErrors{}, &deviceLinkView{URL: link, QR: qr, Expires: expires})
 }
 
-// deviceOf is the path's device (:device) when its counter is in the province; 404 otherwise.
-func (a *App) deviceOf(c echo.Context, pr province) (models.Device, models.Counter, error) {
+// deviceInPath is the path's province and device (:device) with its counter, when the
+// counter is in the province; 404 otherwise.
+func (a *App) deviceInPath(c echo.Context) (province, models.Device, models.Counter, error) {
+	pr, err := a.province(c)
+	if err != nil {
+		return pr, models.Device{}, models.Counter{}, err
+	}
+	d, ctr, err := a.deviceIn(c, pr)
+	return pr, d, ctr, err
+}
+
+func (a *App) deviceIn(c echo.Context, pr province) (models.Device, models.Counter, error) {
 	ctx := c.Request().Context()
 	notFound := a.fail(c, http.StatusNotFound, a.t(c, "error.not_found"))
 	id, err := strconv.ParseUint(c.Param("device"), 10, 64)
@@ -95,11 +101,7 @@ func deviceName(c echo.Context) (string, bool) {
 }
 
 func (a *App) deviceRename(c echo.Context) error {
-	pr, err := a.province(c)
-	if err != nil {
-		return err
-	}
-	d, ctr, err := a.deviceOf(c, pr)
+	pr, d, ctr, err := a.deviceInPath(c)
 	if err != nil {
 		return err
 	}
@@ -117,11 +119,7 @@ func (a *App) deviceRename(c echo.Context) error {
 // deviceRevoke stops a device from submitting: its token is refused from then on, and
 // the kiosk script drops what it had queued.
 func (a *App) deviceRevoke(c echo.Context) error {
-	pr, err := a.province(c)
-	if err != nil {
-		return err
-	}
-	d, ctr, err := a.deviceOf(c, pr)
+	pr, d, ctr, err := a.deviceInPath(c)
 	if err != nil {
 		return err
 	}

@@ -185,13 +185,17 @@ func (a *App) officeCreate(c echo.Context) error {
 	return a.redirectWith(c, pr.path("offices", form.Code)+"?lang="+a.lang(c), noticeOf(survey.Msg("places.office.created", form.Name)))
 }
 
-// officeOf is the path's office (:office, its code) in the province; 404 otherwise.
-func (a *App) officeOf(c echo.Context, pr province) (models.Office, error) {
+// officeInPath is the path's province and office (:office, its code) in it; 404 otherwise.
+func (a *App) officeInPath(c echo.Context) (province, models.Office, error) {
+	pr, err := a.province(c)
+	if err != nil {
+		return pr, models.Office{}, err
+	}
 	o, err := a.store.OfficeIn(c.Request().Context(), pr.Territory, c.Param("office"))
 	if errors.Is(err, models.ErrNotFound) {
-		return o, a.fail(c, http.StatusNotFound, a.t(c, "places.error.office", c.Param("office"), pr.Name))
+		return pr, o, a.fail(c, http.StatusNotFound, a.t(c, "places.error.office", c.Param("office"), pr.Name))
 	}
-	return o, err
+	return pr, o, err
 }
 
 // officePage shows an office: its settings, its counters and a form to add one.
@@ -210,11 +214,7 @@ func (a *App) officePage(c echo.Context) error {
 }
 
 func (a *App) renderOffice(c echo.Context, status int, form *placeForm, errs formErrors, newForm placeForm, newErrs formErrors) error {
-	pr, err := a.province(c)
-	if err != nil {
-		return err
-	}
-	o, err := a.officeOf(c, pr)
+	pr, o, err := a.officeInPath(c)
 	if err != nil {
 		return err
 	}
@@ -263,11 +263,7 @@ func (a *App) fieldOptions(c echo.Context, q *survey.Questionnaire) []option {
 }
 
 func (a *App) officeUpdate(c echo.Context) error {
-	pr, err := a.province(c)
-	if err != nil {
-		return err
-	}
-	o, err := a.officeOf(c, pr)
+	pr, o, err := a.officeInPath(c)
 	if err != nil {
 		return err
 	}
@@ -292,11 +288,7 @@ func (a *App) officeClose(close bool) echo.HandlerFunc {
 		kind = "office.close"
 	}
 	return func(c echo.Context) error {
-		pr, err := a.province(c)
-		if err != nil {
-			return err
-		}
-		o, err := a.officeOf(c, pr)
+		pr, o, err := a.officeInPath(c)
 		if err != nil {
 			return err
 		}
@@ -325,11 +317,7 @@ func (a *App) checkField(c echo.Context, q *survey.Questionnaire, field string, 
 }
 
 func (a *App) counterCreate(c echo.Context) error {
-	pr, err := a.province(c)
-	if err != nil {
-		return err
-	}
-	o, err := a.officeOf(c, pr)
+	pr, o, err := a.officeInPath(c)
 	if err != nil {
 		return err
 	}
@@ -360,24 +348,28 @@ func (a *App) counterCreate(c echo.Context) error {
 	return a.redirectWith(c, pr.path("counters", form.Code)+"?lang="+a.lang(c), noticeOf(survey.Msg("places.counter.created", form.Name)))
 }
 
-// counterOf is the path's counter (:counter, its code) with its office, when the office
-// is in the province's territory; 404 otherwise.
-func (a *App) counterOf(c echo.Context, pr province) (models.Counter, models.Office, error) {
+// counterInPath is the path's province and counter (:counter, its code) with its office,
+// when the office is in the province's territory; 404 otherwise.
+func (a *App) counterInPath(c echo.Context) (province, models.Counter, models.Office, error) {
+	pr, err := a.province(c)
+	if err != nil {
+		return pr, models.Counter{}, models.Office{}, err
+	}
 	ctx := c.Request().Context()
 	notFound := a.fail(c, http.StatusNotFound, a.t(c, "error.counter_not_found", c.Param("counter")))
 	ctr, err := a.store.CounterByCode(ctx, c.Param("counter"))
 	if errors.Is(err, models.ErrNotFound) {
-		return ctr, models.Office{}, notFound
+		return pr, ctr, models.Office{}, notFound
 	}
 	if err != nil {
-		return ctr, models.Office{}, err
+		return pr, ctr, models.Office{}, err
 	}
 	o, err := a.store.OfficeByID(ctx, ctr.OfficeID)
 	if err != nil {
-		return ctr, o, err
+		return pr, ctr, o, err
 	}
 	if !containsID(pr.Territory, o.ProvinceID) {
-		return ctr, o, notFound
+		return pr, ctr, o, notFound
 	}
-	return ctr, o, nil
+	return pr, ctr, o, nil
 }
