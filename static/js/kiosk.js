@@ -467,13 +467,18 @@
       note.textContent = msg.offline;
       thanksEl.appendChild(note);
     }
+    if (mode === 'phone' && ds.msgClose) {
+      var close = document.createElement('p');
+      close.textContent = ds.msgClose;
+      thanksEl.appendChild(close);
+    }
     form.hidden = true;
     if (intro) intro.hidden = true;
     thanksEl.hidden = false;
     window.scrollTo(0, 0);
     try { thanksEl.focus({ preventScroll: true }); } catch (e) { thanksEl.focus(); }
     clearTimeout(thanksTimer);
-    thanksTimer = setTimeout(resetForm, thanksMs);
+    if (mode !== 'phone') thanksTimer = setTimeout(resetForm, thanksMs); // a phone is the citizen's own: nothing to reset for the next one
   }
 
   /* --- reset --- */
