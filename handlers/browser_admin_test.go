@@ -120,7 +120,7 @@ func TestBrowserAdminWalkthrough(t *testing.T) {
 	b.do("publish", chromedp.Click(chromedp.CSS(`.crumbs a`)), chromedp.WaitVisible(chromedp.CSS(`#note`)),
 		chromedp.SendKeys(chromedp.CSS(`#note`), "E1.1 reworded; question P6 about the portal"),
 		chromedp.Click(chromedp.CSS(`button[formaction$="/publish"]`)), chromedp.WaitVisible(chromedp.CSS(`#assign-h`)))
-	if flash := text(`.flash`); !strings.Contains(flash, "Published sipas-counter version 2") {
+	if flash := text(`.flash`); !strings.Contains(flash, "Published sipas-counter version 2. It is not in force anywhere yet") {
 		t.Errorf("after publishing: %q", flash)
 	}
 	b.do("assign it to the office", chromedp.Click(chromedp.CSS(`input[name="place"][value="office"]`)),

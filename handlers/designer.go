@@ -426,8 +426,11 @@ func (a *App) draftPublish(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	return a.redirectWith(c, versionPath(pub.Version.ID)+"?lang="+a.lang(c),
-		noticeOf(survey.Msg("designer.published", pub.Version.Code, pub.Version.Version, len(pub.Replaced))))
+	done := survey.Msg("designer.published", pub.Version.Code, pub.Version.Version, len(pub.Replaced))
+	if len(pub.Replaced) == 0 {
+		done = survey.Msg("designer.published_unassigned", pub.Version.Code, pub.Version.Version)
+	}
+	return a.redirectWith(c, versionPath(pub.Version.ID)+"?lang="+a.lang(c), noticeOf(done))
 }
 
 func dpBase(r survey.DesignRules) int {
