@@ -105,7 +105,7 @@ func (a *App) allow(c echo.Context, r rule) error {
 	if !permits(v.user, r) {
 		return a.forbidden(c)
 	}
-	if code := c.Param("code"); r == ruleOfficial && code != "" {
+	if code := c.Param("code"); (r == ruleOfficial || r == ruleProvinceAdmin) && code != "" {
 		ok, err := a.provinceInScope(c, v.scope, code)
 		if err != nil {
 			return err

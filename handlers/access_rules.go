@@ -21,7 +21,8 @@ const (
 	ruleSignedIn
 	// ruleOfficial: signed-in users; a province in the path (:code) must be in their scope.
 	ruleOfficial
-	// ruleProvinceAdmin: province admins (their province) and admins.
+	// ruleProvinceAdmin: province admins (their province: a province in the path, :code,
+	// must be in their scope) and admins.
 	ruleProvinceAdmin
 	// ruleAdmin: administrators only.
 	ruleAdmin
@@ -37,6 +38,10 @@ type routeRule struct {
 // defaultMaxBody bounds the body of a state-changing form (a sign-in, an account).
 const defaultMaxBody = 64 << 10
 
+// maxDesignerBody bounds the designer's form: every text of a questionnaire (at most
+// survey.MaxDesignText characters each) in every language.
+const maxDesignerBody = 1 << 20
+
 // accessRules is the one table of who may use which route, keyed "METHOD /path" as
 // echo registers it. HEAD follows GET.
 func accessRules() map[string]routeRule {
@@ -48,9 +53,10 @@ func accessRules() map[string]routeRule {
 	}
 	add(rulePublic,
 		"GET /healthz", "GET /static*", "GET /sw.js", "GET /",
-		"GET /kiosk/:counter", "GET /kiosk/:counter/thanks",
-		"GET /login", "POST /login", "GET /setup/:token", "POST /setup/:token")
-	add(ruleKiosk, "POST /kiosk/:counter")
+		"GET /kiosk/:counter", "GET /kiosk/:counter/thanks", "GET /q/:counter", "GET /q/:counter/thanks",
+		"GET /login", "POST /login", "GET /setup/:token", "POST /setup/:token",
+		"GET /device/:token", "POST /device/:token") // a one-time link registers a kiosk device
+	add(ruleKiosk, "POST /kiosk/:counter", "POST /kiosk/:counter/ping", "POST /q/:counter")
 	add(ruleFigures,
 		"GET /dashboard", "GET /api/v1/sipas",
 		"GET /export.csv", "GET /export.xlsx", "GET /export.json")
@@ -60,7 +66,31 @@ func accessRules() map[string]routeRule {
 	add(ruleProvinceAdmin,
 		"GET /admin/import", "GET /admin/import/template.csv",
 		"GET /admin/users", "POST /admin/users", "GET /admin/users/:id", "POST /admin/users/:id",
-		"POST /admin/users/:id/password", "POST /admin/users/:id/disable", "POST /admin/users/:id/enable")
+		"POST /admin/users/:id/password", "POST /admin/users/:id/disable", "POST /admin/users/:id/enable",
+		// offices, counters, kiosk devices and the fleet of the province in the path (:code)
+		"GET /admin/places", "GET /admin/fleet",
+		"GET /admin/provinces/:code/offices", "POST /admin/provinces/:code/offices",
+		"GET /admin/provinces/:code/offices/:office", "POST /admin/provinces/:code/offices/:office",
+		"POST /admin/provinces/:code/offices/:office/close", "POST /admin/provinces/:code/offices/:office/reopen",
+		"POST /admin/provinces/:code/offices/:office/counters",
+		"GET /admin/provinces/:code/counters/:counter", "POST /admin/provinces/:code/counters/:counter",
+		"POST /admin/provinces/:code/counters/:counter/move",
+		"POST /admin/provinces/:code/counters/:counter/close", "POST /admin/provinces/:code/counters/:counter/reopen",
+		"GET /admin/provinces/:code/counters/:counter/card", "POST /admin/provinces/:code/counters/:counter/devices",
+		"POST /admin/provinces/:code/devices/:device", "POST /admin/provinces/:code/devices/:device/revoke",
+		"GET /admin/provinces/:code/fleet", "POST /admin/provinces/:code/fleet/hours",
+		// questionnaires: a province's drafts and assignments are its admins' (checked by the handlers)
+		"GET /admin/questionnaires", "POST /admin/questionnaires/drafts",
+		"GET /admin/questionnaires/drafts/:draft", "POST /admin/questionnaires/drafts/:draft",
+		"GET /admin/questionnaires/drafts/:draft/preview", "GET /admin/questionnaires/drafts/:draft/preview/frame",
+		"POST /admin/questionnaires/drafts/:draft/publish", "POST /admin/questionnaires/drafts/:draft/discard",
+		"GET /admin/questionnaires/versions/:version", "GET /admin/questionnaires/versions/:version/questionnaire.json",
+		"POST /admin/questionnaires/versions/:version/assign", "GET /admin/questionnaires/versions/:version/paper",
+		"GET /admin/questionnaires/versions/:version/template.csv", "GET /admin/questionnaires/versions/:version/template.xlsx")
+	// the designer's form holds every text of a questionnaire in every language
+	r["POST /admin/questionnaires/drafts/:draft"] = routeRule{rule: ruleProvinceAdmin, maxBody: maxDesignerBody}
+	r["POST /admin/questionnaires/drafts/:draft/publish"] = routeRule{rule: ruleProvinceAdmin, maxBody: maxDesignerBody}
+	r["POST /admin/questionnaires/drafts/:draft/discard"] = routeRule{rule: ruleProvinceAdmin, maxBody: maxDesignerBody}
 	r["POST /admin/import"] = routeRule{rule: ruleProvinceAdmin, maxBody: maxImportMB << 20}
 	add(ruleAdmin, "GET /admin/audit", "GET /admin/audit.csv")
 	return r

@@ -1,15 +1,18 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
+	"sipas/models"
 	"sipas/survey"
 )
 
@@ -38,12 +41,63 @@ type routeCase struct {
 	form     url.Values // nil for GET
 	ok       int        // the status when let through
 	okSigned int        // the status when let through for a signed-in user, if another
+	okScoped int        // … for a signed-in user of one province (a province admin), if another
 	location string     // for a 303 when let through: the start of Location
 	code     string     // the province in the path
 }
 
+// routeFixture names what the cases' paths point at: an account of Hải Phòng, a draft of
+// Hải Phòng's admins and a kiosk device of the counter demo-31.
+type routeFixture struct {
+	user, draft, device uint
+}
+
+// newRouteFixture adds to the test app what routeCases act on: an official of Hải Phòng,
+// a draft owned by Hải Phòng, an office "spare" with the counter "spare-1" (the cases
+// close, reopen and move these) and a device registered at demo-31.
+func newRouteFixture(t testing.TB, ta *testApp) routeFixture {
+	t.Helper()
+	ctx := context.Background()
+	target := addUser(t, ta.store, "target", survey.RoleOfficial, "31", "")
+	by := models.Actor{Name: "root", Now: ta.now}
+	hp := provinceID(t, ta.store, "31")
+	d, err := ta.store.StartDraft(ctx, 1, hp, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spare := models.Office{ProvinceID: hp, Code: "spare", Name: "Spare office"}
+	if err := ta.store.CreateOffice(ctx, &spare, []uint{hp}, by); err != nil {
+		t.Fatal(err)
+	}
+	if err := ta.store.CreateCounter(ctx, &models.Counter{OfficeID: spare.ID, ProvinceID: hp, Code: "spare-1", Name: "Spare 1"}, by); err != nil {
+		t.Fatal(err)
+	}
+	if err := ta.store.CreateDeviceLink(ctx, ta.counter, "route-link", ta.now.Add(time.Hour), by); err != nil {
+		t.Fatal(err)
+	}
+	dev, _, err := ta.store.RegisterDevice(ctx, "route-link", "Route tablet", "route-device", by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return routeFixture{user: target.ID, draft: d.ID, device: dev.ID}
+}
+
+// provinceID is the ID of the current province with code.
+func provinceID(t testing.TB, store *models.Store, code string) uint {
+	t.Helper()
+	units, err := store.Units(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, ok := survey.UnitAt(units, code, "2026-03-10")
+	if !ok {
+		t.Fatalf("no province %s", code)
+	}
+	return u.ID
+}
+
 // routeCases are the requests of TestRoutesByRole, at least one per route.
-func routeCases(targetID uint) []routeCase {
+func routeCases(fx routeFixture) []routeCase {
 	kiosk := func() url.Values {
 		f := allCriteria("4")
 		f.Set("response_id", uuid.NewString())
@@ -51,7 +105,11 @@ func routeCases(targetID uint) []routeCase {
 		return f
 	}
 	empty := url.Values{}
-	user := fmt.Sprintf("/admin/users/%d", targetID)
+	user := fmt.Sprintf("/admin/users/%d", fx.user)
+	p31 := "/admin/provinces/31"
+	draft := fmt.Sprintf("/admin/questionnaires/drafts/%d", fx.draft)
+	device := fmt.Sprintf("%s/devices/%d", p31, fx.device)
+	phone := url.Values{"response_id": {uuid.NewString()}, "E1.1": {"5"}}
 	return []routeCase{
 		{route: "GET /healthz", rule: rulePublic, target: "/healthz", ok: 200},
 		{route: "GET /static*", rule: rulePublic, target: "/static/css/app.css", ok: 200},
@@ -91,6 +149,55 @@ func routeCases(targetID uint) []routeCase {
 		{route: "POST /admin/users/:id/enable", rule: ruleProvinceAdmin, target: user + "/enable", form: empty, ok: 303, location: "/admin/users", code: "31"},
 		{route: "GET /admin/audit", rule: ruleAdmin, target: "/admin/audit", ok: 200},
 		{route: "GET /admin/audit.csv", rule: ruleAdmin, target: "/admin/audit.csv", ok: 200},
+
+		// the citizen's phone and the kiosk's reports
+		{route: "GET /q/:counter", rule: rulePublic, target: "/q/demo-31", ok: 200},
+		{route: "GET /q/:counter/thanks", rule: rulePublic, target: "/q/demo-31/thanks", ok: 200},
+		{route: "POST /q/:counter", rule: ruleKiosk, target: "/q/demo-31", form: phone, ok: 303, location: "/q/demo-31/thanks"},
+		{route: "POST /kiosk/:counter/ping", rule: ruleKiosk, target: "/kiosk/demo-31/ping", form: empty, ok: 204},
+		{route: "GET /device/:token", rule: rulePublic, target: "/device/no-such-link", ok: 404},
+		{route: "POST /device/:token", rule: rulePublic, target: "/device/no-such-link", form: url.Values{"name": {"x"}}, ok: 404},
+
+		// offices, counters, devices and the fleet of a province: its admins' and the administrators'
+		{route: "GET /admin/places", rule: ruleProvinceAdmin, target: "/admin/places", ok: 200, okScoped: 303, location: "/admin/provinces/"},
+		{route: "GET /admin/fleet", rule: ruleProvinceAdmin, target: "/admin/fleet", ok: 303, location: "/admin/"},
+		{route: "GET /admin/provinces/:code/offices", rule: ruleProvinceAdmin, target: p31 + "/offices", ok: 200, code: "31"},
+		{route: "GET /admin/provinces/:code/offices", rule: ruleProvinceAdmin, target: "/admin/provinces/48/offices?lang=en", ok: 200, code: "48"},
+		{route: "POST /admin/provinces/:code/offices", rule: ruleProvinceAdmin, target: p31 + "/offices", form: empty, ok: 400, code: "31"},
+		{route: "GET /admin/provinces/:code/offices/:office", rule: ruleProvinceAdmin, target: p31 + "/offices/demo-31", ok: 200, code: "31"},
+		{route: "POST /admin/provinces/:code/offices/:office", rule: ruleProvinceAdmin, target: p31 + "/offices/demo-31", form: empty, ok: 400, code: "31"},
+		{route: "POST /admin/provinces/:code/offices/:office/close", rule: ruleProvinceAdmin, target: p31 + "/offices/spare/close", form: empty, ok: 303, location: p31 + "/offices/spare", code: "31"},
+		{route: "POST /admin/provinces/:code/offices/:office/reopen", rule: ruleProvinceAdmin, target: p31 + "/offices/spare/reopen", form: empty, ok: 303, location: p31 + "/offices/spare", code: "31"},
+		{route: "POST /admin/provinces/:code/offices/:office/counters", rule: ruleProvinceAdmin, target: p31 + "/offices/demo-31/counters", form: empty, ok: 400, code: "31"},
+		{route: "GET /admin/provinces/:code/counters/:counter", rule: ruleProvinceAdmin, target: p31 + "/counters/demo-31", ok: 200, code: "31"},
+		{route: "POST /admin/provinces/:code/counters/:counter", rule: ruleProvinceAdmin, target: p31 + "/counters/demo-31", form: empty, ok: 400, code: "31"},
+		{route: "POST /admin/provinces/:code/counters/:counter/move", rule: ruleProvinceAdmin, target: p31 + "/counters/spare-1/move", form: url.Values{"office": {"nowhere"}}, ok: 303, location: p31 + "/counters/spare-1", code: "31"},
+		{route: "POST /admin/provinces/:code/counters/:counter/close", rule: ruleProvinceAdmin, target: p31 + "/counters/spare-1/close", form: empty, ok: 303, location: p31 + "/counters/spare-1", code: "31"},
+		{route: "POST /admin/provinces/:code/counters/:counter/reopen", rule: ruleProvinceAdmin, target: p31 + "/counters/spare-1/reopen", form: empty, ok: 303, location: p31 + "/counters/spare-1", code: "31"},
+		{route: "GET /admin/provinces/:code/counters/:counter/card", rule: ruleProvinceAdmin, target: p31 + "/counters/demo-31/card", ok: 200, code: "31"},
+		{route: "POST /admin/provinces/:code/counters/:counter/devices", rule: ruleProvinceAdmin, target: p31 + "/counters/demo-31/devices", form: empty, ok: 200, code: "31"},
+		{route: "POST /admin/provinces/:code/devices/:device", rule: ruleProvinceAdmin, target: device, form: empty, ok: 303, location: p31 + "/counters/demo-31", code: "31"},
+		{route: "POST /admin/provinces/:code/devices/:device/revoke", rule: ruleProvinceAdmin, target: device + "/revoke", form: empty, ok: 303, location: p31 + "/counters/demo-31", code: "31"},
+		{route: "GET /admin/provinces/:code/fleet", rule: ruleProvinceAdmin, target: p31 + "/fleet", ok: 200, code: "31"},
+		{route: "POST /admin/provinces/:code/fleet/hours", rule: ruleProvinceAdmin, target: p31 + "/fleet/hours", form: empty, ok: 400, code: "31"},
+
+		// questionnaires: every province admin may design and assign within its province; the
+		// draft here is Hải Phòng's (code "31": Đà Nẵng's admin may not open it)
+		{route: "GET /admin/questionnaires", rule: ruleProvinceAdmin, target: "/admin/questionnaires", ok: 200},
+		{route: "POST /admin/questionnaires/drafts", rule: ruleProvinceAdmin, target: "/admin/questionnaires/drafts", form: empty, ok: 400},
+		{route: "GET /admin/questionnaires/drafts/:draft", rule: ruleProvinceAdmin, target: draft, ok: 200, code: "31"},
+		{route: "POST /admin/questionnaires/drafts/:draft", rule: ruleProvinceAdmin, target: draft, form: empty, ok: 303, location: draft, code: "31"},
+		{route: "GET /admin/questionnaires/drafts/:draft/preview", rule: ruleProvinceAdmin, target: draft + "/preview", ok: 200, code: "31"},
+		{route: "GET /admin/questionnaires/drafts/:draft/preview/frame", rule: ruleProvinceAdmin, target: draft + "/preview/frame?lang=en", ok: 200, code: "31"},
+		{route: "POST /admin/questionnaires/drafts/:draft/publish", rule: ruleProvinceAdmin, target: draft + "/publish", form: empty, ok: 303, location: draft, code: "31"},
+		{route: "POST /admin/questionnaires/drafts/:draft/discard", rule: ruleProvinceAdmin, target: draft + "/discard", form: empty, ok: 303, location: draft, code: "31"},
+		{route: "GET /admin/questionnaires/versions/:version", rule: ruleProvinceAdmin, target: "/admin/questionnaires/versions/1", ok: 200},
+		{route: "GET /admin/questionnaires/versions/:version/questionnaire.json", rule: ruleProvinceAdmin, target: "/admin/questionnaires/versions/1/questionnaire.json", ok: 200},
+		{route: "POST /admin/questionnaires/versions/:version/assign", rule: ruleProvinceAdmin, target: "/admin/questionnaires/versions/1/assign", form: empty, ok: 400},
+		{route: "GET /admin/questionnaires/versions/:version/paper", rule: ruleProvinceAdmin, target: "/admin/questionnaires/versions/1/paper", ok: 200},
+		{route: "GET /admin/questionnaires/versions/:version/paper", rule: ruleProvinceAdmin, target: "/admin/questionnaires/versions/1/paper?counter=demo-31", ok: 200, code: "31"},
+		{route: "GET /admin/questionnaires/versions/:version/template.csv", rule: ruleProvinceAdmin, target: "/admin/questionnaires/versions/1/template.csv?counter=demo-31", ok: 200, code: "31"},
+		{route: "GET /admin/questionnaires/versions/:version/template.xlsx", rule: ruleProvinceAdmin, target: "/admin/questionnaires/versions/1/template.xlsx?office=demo-31&province=31", ok: 200, code: "31"},
 	}
 }
 
@@ -114,6 +221,9 @@ func (rc routeCase) expected(r accessRole, figuresNeedSignIn bool) (int, string)
 		rc.code != "" && !inScope: // another province's page, or account
 		return http.StatusForbidden, ""
 	}
+	if r.role != "" && r.provinces != nil && rc.okScoped != 0 {
+		return rc.okScoped, rc.location
+	}
 	if r.role != "" && rc.okSigned != 0 {
 		return rc.okSigned, rc.location
 	}
@@ -132,8 +242,8 @@ func TestRoutesByRole(t *testing.T) {
 			addUser(t, ta.store, "hp", survey.RoleOfficial, "31", "")
 			addUser(t, ta.store, "hp-office", survey.RoleOfficial, "31", "demo-31")
 			addUser(t, ta.store, "dn-admin", survey.RoleProvinceAdmin, "48", "")
-			target := addUser(t, ta.store, "target", survey.RoleOfficial, "31", "")
-			cases := routeCases(target.ID)
+			fx := newRouteFixture(t, ta)
+			cases := routeCases(fx)
 
 			covered := map[string]bool{}
 			for _, rc := range cases {
@@ -157,7 +267,7 @@ func TestRoutesByRole(t *testing.T) {
 				if who == "" {
 					who = "anonymous"
 				}
-				for i, rc := range routeCases(target.ID) { // fresh kiosk UUIDs
+				for i, rc := range routeCases(fx) { // fresh kiosk UUIDs
 					cl := newClient(t, ta.router)
 					if role.name != "" {
 						cl = signIn(t, ta.router, role.name)

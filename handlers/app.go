@@ -46,6 +46,9 @@ type Config struct {
 	SessionIdle, SessionMaxAge time.Duration
 	// PasswordCost is the cost of new password hashes.
 	PasswordCost survey.Argon2Params
+	// Languages adds interface catalogues (i18n/<lang>.json) to the embedded ones, or
+	// replaces them; nil: the embedded ones only.
+	Languages fs.FS
 }
 
 // DefaultConfig is the configuration when nothing is set.
@@ -90,7 +93,7 @@ func New(store *models.Store, static fs.FS, cfg Config, now func() time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	r, err := views.New(assets.URL, nil)
+	r, err := views.New(assets.URL, nil, cfg.Languages)
 	if err != nil {
 		return nil, err
 	}
@@ -141,9 +144,16 @@ func (a *App) Handler() *echo.Echo {
 	e.GET("/sw.js", a.serviceWorker)
 
 	kiosk := e.Group("/kiosk")
-	kiosk.GET("/:counter", a.kioskForm)
-	kiosk.GET("/:counter/thanks", a.kioskThanks)
-	kiosk.POST("/:counter", a.kioskSubmit, middleware.BodyLimit("64K"), a.rateLimit())
+	kiosk.GET("/:counter", a.kioskForm(modeKiosk))
+	kiosk.GET("/:counter/thanks", a.kioskThanks(modeKiosk))
+	kiosk.POST("/:counter", a.kioskSubmit(modeKiosk), middleware.BodyLimit("64K"), a.rateLimit())
+	kiosk.POST("/:counter/ping", a.kioskPing, middleware.BodyLimit("1K"), a.rateLimit())
+
+	// the counter's short link, for citizens who answer on their own phone
+	phone := e.Group("/q")
+	phone.GET("/:counter", a.kioskForm(modePhone))
+	phone.GET("/:counter/thanks", a.kioskThanks(modePhone))
+	phone.POST("/:counter", a.kioskSubmit(modePhone), middleware.BodyLimit("64K"), a.rateLimit())
 
 	a.authRoutes(e)
 
@@ -152,6 +162,10 @@ func (a *App) Handler() *echo.Echo {
 
 	a.dashboardRoutes(e)
 	a.paperRoutes(e)
+	a.placeRoutes(e)
+	a.deviceRoutes(e)
+	a.fleetRoutes(e)
+	a.questionnaireRoutes(e)
 	return e
 }
 
@@ -178,7 +192,8 @@ func (a *App) serviceWorker(c echo.Context) error {
 }
 
 // rateLimit limits kiosk submissions per client address; the address is used only here,
-// in memory, and never stored with a response.
+// in memory, and never stored with a response. Each call makes a limiter of its own
+// (kiosk submissions, kiosk reports, phone submissions are counted apart).
 func (a *App) rateLimit() echo.MiddlewareFunc {
 	if a.cfg.RateLimit <= 0 {
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }

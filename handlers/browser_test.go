@@ -97,7 +97,7 @@ func newBrowserTest(t *testing.T, cfg Config) *browserTest {
 	if err := chromedp.Do(tab); err != nil { // starts the browser, bound to no deadline
 		t.Fatalf("start Chromium %s: %v", exe, err)
 	}
-	deadline, cancel := context.WithTimeout(tab, 2*time.Minute)
+	deadline, cancel := context.WithTimeout(tab, 6*time.Minute)
 	t.Cleanup(cancel)
 	return &browserTest{t: t, store: store, srv: srv, counter: counter, ctx: deadline}
 }
@@ -529,6 +529,60 @@ func (b *browserTest) axe(page string, skip ...string) {
 	}
 }
 
+// adminPages are what the administrators' pages of the accessibility check show: a
+// draft, a counter that needs a registered device (with one, silent), a closed counter
+// and a registration link.
+type adminPages struct {
+	draft, deviceCounter, closedCounter, link string
+}
+
+func (b *browserTest) adminFixture(root models.User) adminPages {
+	b.t.Helper()
+	ctx := context.Background()
+	by := models.Actor{ID: root.ID, Name: root.Name, Now: time.Now()}
+	d, err := b.store.StartDraft(ctx, 1, 0, by)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	office, err := b.store.OfficeByID(ctx, b.counter.OfficeID)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	for _, c := range []models.Counter{
+		{Code: "hp-quay-2", Name: "Quầy 2 – Đất đai", Field: "land", RequiresDevice: true, AnnualDossiers: 12000},
+		{Code: "hp-quay-9", Name: "Quầy 9 (cũ)"},
+	} {
+		c.OfficeID, c.ProvinceID = office.ID, office.ProvinceID
+		if err := b.store.CreateCounter(ctx, &c, by); err != nil {
+			b.t.Fatal(err)
+		}
+	}
+	closed, _ := b.store.CounterByCode(ctx, "hp-quay-9")
+	if _, err := b.store.UpdateCounter(ctx, closed.ID, "counter.close", by, func(c *models.Counter) error {
+		c.ClosedAt = models.Closing(time.Now())
+		return nil
+	}); err != nil {
+		b.t.Fatal(err)
+	}
+	withDevice, _ := b.store.CounterByCode(ctx, "hp-quay-2")
+	for i, name := range []string{"Máy tính bảng quầy 2", "Máy dự phòng"} {
+		link := fmt.Sprintf("fixture-link-%d", i)
+		if err := b.store.CreateDeviceLink(ctx, withDevice, hashToken(link), time.Now().Add(time.Hour), by); err != nil {
+			b.t.Fatal(err)
+		}
+		then := by
+		then.Now = time.Now().Add(-time.Duration(i*50+2) * time.Hour) // the second one silent for two days
+		if _, _, err := b.store.RegisterDevice(ctx, hashToken(link), name, hashToken(name), then); err != nil {
+			b.t.Fatal(err)
+		}
+	}
+	const link = "browser-registration-link"
+	if err := b.store.CreateDeviceLink(ctx, withDevice, hashToken(link), time.Now().Add(time.Hour), by); err != nil {
+		b.t.Fatal(err)
+	}
+	return adminPages{draft: fmt.Sprintf("/admin/questionnaires/drafts/%d", d.ID), deviceCounter: "hp-quay-2", closedCounter: "hp-quay-9", link: link}
+}
+
 // signIn signs name in through the sign-in form, as a person would, and waits for the
 // page it returns to.
 func (b *browserTest) signIn(name string) {
@@ -624,9 +678,10 @@ func TestBrowserPagesAccessible(t *testing.T) {
 		b.screenshot("setup-"+lang+"-phone", 2)
 		b.axe("setup " + lang + " (phone)")
 	}
-	addUser(t, b.store, "root", survey.RoleAdmin, "", "")
+	root := addUser(t, b.store, "root", survey.RoleAdmin, "", "")
 	official := addUser(t, b.store, "lan.hp", survey.RoleOfficial, "31", "demo-31")
 	addUser(t, b.store, "minh.dn", survey.RoleProvinceAdmin, "48", "")
+	admin := b.adminFixture(root)
 	pages := []pageCase{
 		{"kiosk-vi", "/kiosk/demo-31", jsStepper, 1, nil, false, false},
 		{"kiosk-en", "/kiosk/demo-31?lang=en", jsStepper, 1, nil, false, false},
@@ -646,6 +701,36 @@ func TestBrowserPagesAccessible(t *testing.T) {
 		{"user-vi", fmt.Sprintf("/admin/users/%d", official.ID), jsLoaded, 2, nil, false, true},
 		{"audit-vi", "/admin/audit", jsLoaded, 2, nil, false, true},
 		{"audit-en", "/admin/audit?lang=en", jsLoaded, 2, nil, false, true},
+		// the administrators' part (issue 10)
+		{"phone-vi", "/q/demo-31", jsStepper, 1, nil, false, false},
+		{"phone-en", "/q/demo-31?lang=en", jsStepper, 1, nil, false, false},
+		{"kiosk-device-required-vi", "/kiosk/" + admin.deviceCounter, jsLoaded, 1, nil, false, false},
+		{"kiosk-device-required-en", "/kiosk/" + admin.deviceCounter + "?lang=en", jsLoaded, 1, nil, false, false},
+		{"kiosk-closed-en", "/kiosk/" + admin.closedCounter + "?lang=en", jsLoaded, 1, nil, false, false},
+		{"device-register-vi", "/device/" + admin.link, jsLoaded, 1, nil, false, false},
+		{"device-register-en", "/device/" + admin.link + "?lang=en", jsLoaded, 1, nil, false, false},
+		{"places-vi", "/admin/places", jsLoaded, 2, nil, false, true},
+		{"offices-vi", "/admin/provinces/31/offices", jsLoaded, 2, nil, false, true},
+		{"offices-en", "/admin/provinces/31/offices?lang=en", jsLoaded, 2, nil, false, true},
+		{"office-vi", "/admin/provinces/31/offices/demo-31", jsLoaded, 3, nil, false, true},
+		{"office-en", "/admin/provinces/31/offices/demo-31?lang=en", jsLoaded, 3, nil, false, true},
+		{"counter-vi", "/admin/provinces/31/counters/" + admin.deviceCounter, jsLoaded, 4, nil, false, true},
+		{"counter-en", "/admin/provinces/31/counters/" + admin.deviceCounter + "?lang=en", jsLoaded, 4, nil, false, true},
+		{"fleet-vi", "/admin/provinces/31/fleet", jsLoaded, 3, nil, false, true},
+		{"fleet-en", "/admin/provinces/31/fleet?lang=en", jsLoaded, 3, nil, false, true},
+		{"card-vi", "/admin/provinces/31/counters/demo-31/card", jsLoaded, 1, nil, false, true},
+		{"card-en", "/admin/provinces/31/counters/demo-31/card?lang=en", jsLoaded, 1, nil, false, true},
+		{"questionnaires-vi", "/admin/questionnaires", jsLoaded, 2, nil, false, true},
+		{"questionnaires-en", "/admin/questionnaires?lang=en", jsLoaded, 2, nil, false, true},
+		{"version-vi", "/admin/questionnaires/versions/1", jsLoaded, 3, nil, false, true},
+		{"version-en", "/admin/questionnaires/versions/1?lang=en", jsLoaded, 3, nil, false, true},
+		{"designer-vi", admin.draft, jsLoaded, 4, nil, false, true},
+		{"designer-en", admin.draft + "?lang=en", jsLoaded, 4, nil, false, true},
+		{"preview-vi", admin.draft + "/preview", jsLoaded, 2, nil, false, true},
+		{"preview-en", admin.draft + "/preview?lang=en&show=en", jsLoaded, 2, nil, false, true},
+		{"preview-frame-en", admin.draft + "/preview/frame?lang=en", jsStepper, 1, nil, false, true},
+		{"paper-vi", "/admin/questionnaires/versions/1/paper?counter=demo-31", jsLoaded, 3, nil, false, true},
+		{"paper-en", "/admin/questionnaires/versions/1/paper?lang=en", jsLoaded, 3, nil, false, true},
 	}
 	signedIn := false
 	viewports := []struct {

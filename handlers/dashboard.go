@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sipas/models"
 	"sipas/survey"
 )
 
@@ -60,6 +61,9 @@ func (a *App) dashboard(c echo.Context) error {
 		return err
 	}
 	f := a.frame(c, rq, "/dashboard")
+	if f.Versions, err = a.versionsNote(c, rq.period, models.AllProvinces()); err != nil {
+		return err
+	}
 	page := nationalPage{dashFrame: f, Average: r.Average, AverageCI: r.AverageCI, Pooled: r.Pooled,
 		Units: len(r.Units), Previous: a.msg(c, r.PreviousPeriod.Name()), Published: survey.PublishedAverages()}
 	var ranked []survey.Interval

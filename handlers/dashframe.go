@@ -53,6 +53,7 @@ type dashFrame struct {
 	MinSample                  int
 	Form                       periodForm
 	Query                      reportQuery
+	Versions                   string // which questionnaire versions the figures come from
 }
 
 // periodForm fills the two GET forms of the period selector (year/quarter/month, or a

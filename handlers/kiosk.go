@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -12,12 +14,18 @@ import (
 	"sipas/survey"
 )
 
-// kioskPage is what the questionnaire form shows.
+// kioskPage is what the questionnaire form shows: at a kiosk, on a citizen's phone, or
+// as the designer's preview of a draft.
 type kioskPage struct {
-	Lang, OtherLang             string
+	Lang, OtherLang, SwitchURL  string
 	CounterCode, CounterName    string
 	OfficeName                  string
 	Q                           *survey.Questionnaire
+	VersionID                   uint // the version the form was made from (0 in a preview)
+	Mode                        string
+	Action                      string // where the form posts
+	PingURL                     string // where the kiosk script reports its queue ("" none)
+	AppVersion                  string // the kiosk script's version, which it reports
 	AskField                    bool
 	ResponseID                  string
 	Selected                    map[string]string
@@ -25,95 +33,239 @@ type kioskPage struct {
 	ResetSeconds, ThanksSeconds int
 }
 
-// kioskContext is the counter and questionnaire a kiosk request is about.
+// The modes of the questionnaire form.
+const (
+	modeKiosk   = "kiosk"   // a tablet at the counter: resets itself, queues offline, may need a registered device
+	modePhone   = "phone"   // a citizen's own phone, from the counter's short link: channel online
+	modePreview = "preview" // the designer's preview of a draft: posts nothing
+)
+
+// kioskContext is the counter and questionnaire a kiosk request is about, and the
+// device it comes from.
 type kioskContext struct {
-	counter       models.Counter
-	office        models.Office
-	questionnaire models.Questionnaire
-	q             *survey.Questionnaire
+	models.Kiosk
+	mode string
 }
 
-func (a *App) loadKiosk(c echo.Context) (kioskContext, error) {
-	k, err := a.store.KioskByCounter(c.Request().Context(), c.Param("counter"), a.cfg.Questionnaire)
+// deviceCookie is the cookie that carries a registered kiosk device's token, on the
+// kiosk's paths only.
+const deviceCookie = "sipas_device"
+
+// Headers the kiosk script reports its state in (no personal data): the version of the
+// script and the number of answers waiting in its offline queue.
+const (
+	headerKioskVersion = "X-Sipas-Kiosk-Version"
+	headerKioskQueue   = "X-Sipas-Queue"
+)
+
+func (a *App) loadKiosk(c echo.Context, mode string) (kioskContext, error) {
+	lookup := models.KioskLookup{Counter: c.Param("counter"), Questionnaire: a.cfg.Questionnaire, Now: a.now()}
+	if mode == modeKiosk {
+		if ck, err := c.Cookie(deviceCookie); err == nil && ck.Value != "" {
+			lookup.DeviceToken = hashToken(ck.Value)
+		}
+	}
+	k, err := a.store.Kiosk(c.Request().Context(), lookup)
 	if errors.Is(err, models.ErrNotFound) {
 		return kioskContext{}, a.fail(c, http.StatusNotFound, a.t(c, "error.counter_not_found", c.Param("counter")))
 	}
 	if err != nil {
 		return kioskContext{}, err
 	}
-	return kioskContext{counter: k.Counter, office: k.Office, questionnaire: k.Questionnaire, q: k.Q}, nil
+	return kioskContext{Kiosk: k, mode: mode}, nil
+}
+
+// device is the request's registered device at this counter, or nil.
+func (k kioskContext) device() *models.KioskDevice {
+	if d := k.Device; d != nil && !d.Revoked && d.CounterID == k.Counter.ID {
+		return d
+	}
+	return nil
+}
+
+// refusal says why a kiosk may not take answers now: the counter is closed (410), or it
+// needs a registered device that the request does not come from (403). code names the
+// reason for the kiosk script; "" when it may.
+func (a *App) refusal(c echo.Context, k kioskContext) (status int, code, msg string) {
+	switch {
+	case k.Closed:
+		return http.StatusGone, "closed", a.t(c, "kiosk.closed")
+	case k.mode != modeKiosk || !k.Counter.RequiresDevice || k.device() != nil:
+		return 0, "", ""
+	case k.Device != nil && k.Device.Revoked:
+		return http.StatusForbidden, "device_revoked", a.t(c, "kiosk.device.revoked")
+	case k.Device != nil:
+		return http.StatusForbidden, "device_elsewhere", a.t(c, "kiosk.device.elsewhere")
+	}
+	return http.StatusForbidden, "device_unregistered", a.t(c, "kiosk.device.unregistered")
+}
+
+// kioskNotice is the page a kiosk shows instead of the form: closed, or a device to register.
+type kioskNotice struct {
+	Lang, OtherLang, SwitchURL string
+	Title, Message             string
+	CounterName, OfficeName    string
+	NeedsDevice                bool
+	PhoneURL                   string
 }
 
 func (a *App) kioskPage(c echo.Context, k kioskContext, responseID string, selected map[string]string) kioskPage {
 	lang := a.lang(c)
 	other := a.views.Catalog.Next(lang)
-	return kioskPage{
-		Lang: lang, OtherLang: other,
-		CounterCode: k.counter.Code, CounterName: k.counter.Name, OfficeName: k.office.Name,
-		Q: k.q, AskField: k.counter.Field == "", ResponseID: responseID, Selected: selected,
+	base := "/kiosk/"
+	if k.mode == modePhone {
+		base = "/q/"
+	}
+	p := kioskPage{
+		Lang: lang, OtherLang: other, SwitchURL: "?lang=" + other, Mode: k.mode,
+		CounterCode: k.Counter.Code, CounterName: k.Counter.Name, OfficeName: k.Office.Name,
+		Q: k.Q, VersionID: k.Questionnaire.ID, Action: base + url.PathEscape(k.Counter.Code),
+		AskField: k.Counter.Field == "", ResponseID: responseID, Selected: selected,
 		ResetSeconds: a.cfg.KioskResetSeconds, ThanksSeconds: a.cfg.ThanksSeconds,
 	}
+	if k.mode == modeKiosk {
+		p.PingURL = p.Action + "/ping"
+		p.AppVersion, _ = a.assets.Version("js/kiosk.js")
+	}
+	return p
 }
 
-// kioskForm shows a fresh questionnaire with a new response UUID.
-func (a *App) kioskForm(c echo.Context) error {
-	k, err := a.loadKiosk(c)
-	if err != nil {
-		return err
+// kioskForm shows a fresh questionnaire with a new response UUID, or why the kiosk takes
+// no answers.
+func (a *App) kioskForm(mode string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		k, err := a.loadKiosk(c, mode)
+		if err != nil {
+			return err
+		}
+		a.touchDevice(c, k, false)
+		c.Response().Header().Set("Cache-Control", "no-store")
+		if status, _, msg := a.refusal(c, k); status != 0 {
+			lang := a.lang(c)
+			other := a.views.Catalog.Next(lang)
+			n := kioskNotice{Lang: lang, OtherLang: other, SwitchURL: "?lang=" + other, Message: msg,
+				CounterName: k.Counter.Name, OfficeName: k.Office.Name, Title: a.t(c, "kiosk.closed.title")}
+			if status == http.StatusForbidden {
+				n.Title, n.NeedsDevice = a.t(c, "kiosk.device.title"), true
+				n.PhoneURL = "/q/" + url.PathEscape(k.Counter.Code) + "?lang=" + lang
+			}
+			return c.Render(status, "kiosk_notice", n)
+		}
+		return c.Render(http.StatusOK, "kiosk", a.kioskPage(c, k, uuid.NewString(), map[string]string{}))
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.Render(http.StatusOK, "kiosk", a.kioskPage(c, k, uuid.NewString(), map[string]string{}))
 }
 
 // kioskSubmit stores a response: validate, store with its counts, then 303 to the
 // thank-you page (or JSON for the kiosk script). A repeated UUID with the same answers
-// is acknowledged again and stored once; with other answers it is a 409.
-func (a *App) kioskSubmit(c echo.Context) error {
-	k, err := a.loadKiosk(c)
-	if err != nil {
-		return err
+// is acknowledged again and stored once; with other answers it is a 409. A closed counter
+// answers 410, a counter that needs a registered device 403 to any other.
+func (a *App) kioskSubmit(mode string) echo.HandlerFunc {
+	channel := models.ChannelKiosk
+	if mode == modePhone {
+		channel = models.ChannelOnline
 	}
-	form, err := c.FormParams()
-	if err != nil {
-		return a.fail(c, http.StatusBadRequest, a.t(c, "error.bad_form"))
-	}
-	answers := url.Values{}
-	for name, values := range form {
-		if name != "response_id" && name != "lang" {
-			answers[name] = values
+	return func(c echo.Context) error {
+		k, err := a.loadKiosk(c, mode)
+		if err != nil {
+			return err
 		}
+		if status, code, msg := a.refusal(c, k); status != 0 {
+			a.touchDevice(c, k, false)
+			if wantsJSON(c) {
+				return c.JSON(status, map[string]string{"error": msg, "code": code})
+			}
+			return a.fail(c, status, msg)
+		}
+		form, err := c.FormParams()
+		if err != nil {
+			return a.fail(c, http.StatusBadRequest, a.t(c, "error.bad_form"))
+		}
+		answers := url.Values{}
+		for name, values := range form {
+			if name != "response_id" && name != "lang" && name != survey.KioskVersionField {
+				answers[name] = values
+			}
+		}
+		// the version the form was made from, when it is still one of this questionnaire's
+		version, _ := strconv.ParseUint(form.Get(survey.KioskVersionField), 10, 64)
+		k.Questionnaire, k.Q, _ = a.store.AnsweredVersion(c.Request().Context(), k.Kiosk, uint(version))
+		if k.Counter.Field != "" { // the counter's link presets the procedure field
+			answers.Set(survey.FieldName, k.Counter.Field)
+		}
+		id, err := uuid.Parse(form.Get("response_id"))
+		if err != nil || len(form["response_id"]) != 1 {
+			return a.rejectKiosk(c, k, "", a.t(c, "error.bad_id"), answers)
+		}
+		sub, err := k.Q.Validate(answers)
+		var inputErr *survey.InputError
+		if errors.As(err, &inputErr) {
+			return a.rejectKiosk(c, k, id.String(), a.msg(c, inputErr.Describe()), answers, inputErr.Name)
+		}
+		if err != nil {
+			return err
+		}
+		outcome, err := a.submitter.Submit(c.Request().Context(), models.NewResponse{
+			UUID: id.String(), Counter: k.Counter, ProvinceID: k.Counter.ProvinceID,
+			QuestionnaireID: k.Questionnaire.ID, Channel: channel,
+			SubmittedAt: a.now(), Submission: sub, Tally: k.Q.Tally(sub),
+		})
+		if err != nil {
+			return err
+		}
+		if outcome == models.Conflict {
+			return a.fail(c, http.StatusConflict, a.t(c, "error.conflict"))
+		}
+		a.touchDevice(c, k, outcome == models.Stored)
+		thanks := k.thanksURL(a.lang(c))
+		if wantsJSON(c) {
+			return c.JSON(http.StatusOK, map[string]any{"ok": true, "thanks_url": thanks})
+		}
+		return c.Redirect(http.StatusSeeOther, thanks)
 	}
-	if k.counter.Field != "" { // the counter's link presets the procedure field
-		answers.Set(survey.FieldName, k.counter.Field)
+}
+
+func (k kioskContext) thanksURL(lang string) string {
+	base := "/kiosk/"
+	if k.mode == modePhone {
+		base = "/q/"
 	}
-	id, err := uuid.Parse(form.Get("response_id"))
-	if err != nil || len(form["response_id"]) != 1 {
-		return a.rejectKiosk(c, k, "", a.t(c, "error.bad_id"), answers)
+	return base + url.PathEscape(k.Counter.Code) + "/thanks?lang=" + lang
+}
+
+// touchDevice records the request's registered device's contact: a response it stored
+// (counted in its day), and its last contact, script version and queue, written at most
+// once a minute. A failure is logged, never the citizen's problem.
+func (a *App) touchDevice(c echo.Context, k kioskContext, stored bool) {
+	d := k.device()
+	if d == nil {
+		return
 	}
-	sub, err := k.q.Validate(answers)
-	var inputErr *survey.InputError
-	if errors.As(err, &inputErr) {
-		return a.rejectKiosk(c, k, id.String(), a.msg(c, inputErr.Describe()), answers, inputErr.Name)
+	now := a.now()
+	contact := models.DeviceContact{DeviceID: d.ID, At: now, Stored: stored, Touch: now.Sub(d.LastSeen) >= lastSeenEvery,
+		Version: shorten(c.Request().Header.Get(headerKioskVersion), 40), Queue: -1}
+	if n, err := strconv.Atoi(c.Request().Header.Get(headerKioskQueue)); err == nil && n >= 0 {
+		contact.Queue = min(n, 1_000_000)
 	}
+	if err := a.store.RecordContact(c.Request().Context(), contact); err != nil {
+		slog.Error("recording a kiosk device's contact", "device", d.ID, "err", err)
+	}
+	if ck, err := c.Cookie(deviceCookie); err == nil && contact.Touch {
+		a.setDeviceCookie(c, ck.Value) // a device in use keeps its registration
+	}
+}
+
+// kioskPing is the kiosk script's report while it is online: its version and queue
+// length, in headers. It answers 204, or why the kiosk may not take answers.
+func (a *App) kioskPing(c echo.Context) error {
+	k, err := a.loadKiosk(c, modeKiosk)
 	if err != nil {
 		return err
 	}
-	outcome, err := a.submitter.Submit(c.Request().Context(), models.NewResponse{
-		UUID: id.String(), Counter: k.counter, ProvinceID: k.counter.ProvinceID,
-		QuestionnaireID: k.questionnaire.ID, Channel: models.ChannelKiosk,
-		SubmittedAt: a.now(), Submission: sub, Tally: k.q.Tally(sub),
-	})
-	if err != nil {
-		return err
+	a.touchDevice(c, k, false)
+	if status, code, msg := a.refusal(c, k); status != 0 {
+		return c.JSON(status, map[string]string{"error": msg, "code": code})
 	}
-	if outcome == models.Conflict {
-		return a.fail(c, http.StatusConflict, a.t(c, "error.conflict"))
-	}
-	thanks := "/kiosk/" + url.PathEscape(k.counter.Code) + "/thanks?lang=" + a.lang(c)
-	if wantsJSON(c) {
-		return c.JSON(http.StatusOK, map[string]any{"ok": true, "thanks_url": thanks})
-	}
-	return c.Redirect(http.StatusSeeOther, thanks)
+	return c.NoContent(http.StatusNoContent)
 }
 
 // rejectKiosk answers 400: the form again with the message and the answers kept, or JSON.
@@ -142,16 +294,23 @@ type thanksPage struct {
 	Lang      string
 	ReturnURL string
 	Seconds   int
+	Phone     bool // a citizen's phone: no new form for the next person
 }
 
-func (a *App) kioskThanks(c echo.Context) error {
-	k, err := a.loadKiosk(c)
-	if err != nil {
-		return err
+func (a *App) kioskThanks(mode string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		k, err := a.loadKiosk(c, mode)
+		if err != nil {
+			return err
+		}
+		lang := a.lang(c)
+		base := "/kiosk/"
+		if mode == modePhone {
+			base = "/q/"
+		}
+		return c.Render(http.StatusOK, "thanks", thanksPage{
+			Lang: lang, Seconds: a.cfg.ThanksSeconds, Phone: mode == modePhone,
+			ReturnURL: base + url.PathEscape(k.Counter.Code) + "?lang=" + lang,
+		})
 	}
-	lang := a.lang(c)
-	return c.Render(http.StatusOK, "thanks", thanksPage{
-		Lang: lang, Seconds: a.cfg.ThanksSeconds,
-		ReturnURL: "/kiosk/" + url.PathEscape(k.counter.Code) + "?lang=" + lang,
-	})
 }

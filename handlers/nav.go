@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,6 +39,9 @@ func navItems() []struct {
 		rule  rule
 	}{
 		{"/dashboard", survey.Msg("nav.dashboard"), ruleFigures},
+		{"/admin/questionnaires", survey.Msg("nav.questionnaires"), ruleProvinceAdmin},
+		{"/admin/places", survey.Msg("nav.places"), ruleProvinceAdmin},
+		{"/admin/fleet", survey.Msg("nav.fleet"), ruleProvinceAdmin},
 		{"/admin/import", survey.Msg("auth.nav.import"), ruleProvinceAdmin},
 		{"/admin/users", survey.Msg("auth.nav.users"), ruleProvinceAdmin},
 		{"/admin/audit", survey.Msg("auth.nav.audit"), ruleAdmin},
@@ -57,13 +61,29 @@ func (a *App) navBar(c echo.Context) navBar {
 		nb.User, nb.Role = v.user.Name, a.msg(c, survey.Role(v.user.Role).Name())
 		nb.CSRF, _ = a.csrfToken(c)
 	}
-	path := c.Request().URL.Path
+	section := navSection(c.Request().URL.Path)
 	for _, item := range navItems() {
 		if a.mayOpen(v, item.rule) {
-			nb.Links = append(nb.Links, navLink{Href: item.path + "?lang=" + lang, Label: a.msg(c, item.label), Current: path == item.path})
+			nb.Links = append(nb.Links, navLink{Href: item.path + "?lang=" + lang, Label: a.msg(c, item.label), Current: section == item.path})
 		}
 	}
 	return nb
+}
+
+// navSection is the navigation link a page belongs under: a province's offices and
+// counters under "offices", its fleet under "fleet", a draft under "questionnaires".
+func navSection(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/admin/provinces/") && strings.HasSuffix(path, "/fleet"):
+		return "/admin/fleet"
+	case strings.HasPrefix(path, "/admin/provinces/"):
+		return "/admin/places"
+	case strings.HasPrefix(path, "/admin/questionnaires/"):
+		return "/admin/questionnaires"
+	case strings.HasPrefix(path, "/admin/users/"):
+		return "/admin/users"
+	}
+	return path
 }
 
 // basePage is what every page of accounts and the audit log shows around its content.

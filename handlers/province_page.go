@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sipas/models"
 	"sipas/survey"
 )
 
@@ -70,6 +71,13 @@ func (a *App) provinceDashboard(c echo.Context) error {
 		return err
 	}
 	f := a.frame(c, rq, "/dashboard/province/"+r.Unit.Code)
+	territory := models.Scope{ProvinceIDs: []uint{r.Unit.ID}, OfficeIDs: a.scope(c).OfficeIDs}
+	for _, former := range r.Formers {
+		territory.ProvinceIDs = append(territory.ProvinceIDs, former.Unit.ID)
+	}
+	if f.Versions, err = a.versionsNote(c, rq.period, territory); err != nil {
+		return err
+	}
 	page := provincePage{dashFrame: f, R: r, Q: r.Questionnaire, PrevName: a.msg(c, r.PrevPeriod.Name()),
 		NationalURL: f.Link("/dashboard"), PeriodDays: r.Days}
 	for _, cr := range r.Weakest {

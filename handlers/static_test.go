@@ -17,12 +17,13 @@ import (
 
 // routeParams fills the parameters of the router's paths with values that exist in the
 // test app; a route with a parameter missing here fails the test, so that none is skipped.
-var routeParams = map[string]string{":code": "31", ":counter": "demo-31", "*": "/css/app.css", ":token": "no-such-token"}
+var routeParams = map[string]string{":code": "31", ":counter": "demo-31", "*": "/css/app.css", ":token": "no-such-token",
+	":office": "demo-31", ":version": "1"}
 
 // answersNotFound are the GET routes whose parameter names nothing the test app has (a
 // setup link exists only until the first administrator): their GET is a 404 page, and
 // their HEAD must be the same 404 without the page.
-var answersNotFound = map[string]bool{"/setup/:token": true}
+var answersNotFound = map[string]bool{"/setup/:token": true, "/device/:token": true}
 
 // Every GET route answers HEAD with the status and headers of its GET and no body.
 func TestEveryGETRouteAnswersHEAD(t *testing.T) {
@@ -31,6 +32,7 @@ func TestEveryGETRouteAnswersHEAD(t *testing.T) {
 	official := addUser(t, ta.store, "official-31", survey.RoleOfficial, "31", "")
 	params := maps.Clone(routeParams)
 	params[":id"] = itoa(official.ID) // the users page of an account the administrator manages
+	params[":draft"] = itoa(newRouteFixture(t, ta).draft)
 	param := regexp.MustCompile(`:[a-z_]+|\*`)
 	checked := map[string]bool{}
 	for _, r := range e.Routes() {

@@ -19,7 +19,8 @@ type Seeded struct {
 }
 
 // EnsureReferenceData creates, on an empty database, the provincial units and the
-// official questionnaire published as version 1. It leaves existing data alone.
+// official questionnaire published as version 1 and assigned to the whole country. It
+// leaves existing data alone.
 func (s *Store) EnsureReferenceData(ctx context.Context, units []survey.Unit, questionnaire []byte) (Seeded, error) {
 	var seeded Seeded
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -50,6 +51,10 @@ func (s *Store) EnsureReferenceData(ctx context.Context, units []survey.Unit, qu
 			if err := tx.Create(&row).Error; err != nil {
 				return fmt.Errorf("publish questionnaire %s: %w", q.Code, err)
 			}
+			// the whole country asks it, as from ever, until another version is assigned
+			if err := tx.Create(&Assignment{QuestionnaireID: row.ID, StartsAt: time.Unix(0, 0).UTC(), CreatedAt: now}).Error; err != nil {
+				return fmt.Errorf("assign questionnaire %s: %w", q.Code, err)
+			}
 			seeded.Questionnaire = true
 		}
 		return nil
@@ -79,12 +84,27 @@ func (p Province) Unit() survey.Unit {
 	return survey.Unit{ID: p.ID, Code: p.Code, Name: p.Name, ValidFrom: p.ValidFrom, ValidUntil: p.ValidUntil, MergedFrom: merged}
 }
 
-// PublishedQuestionnaire returns the newest published version of the questionnaire code.
-// It is asked on every page that shows figures: the definition is read only for a version
-// not yet parsed (see parsedVersion).
+// PublishedQuestionnaire returns the version of questionnaire code that is in force for
+// the whole country (the newest published one when none is assigned to it): the version
+// whose structure and wording the reports and the paper import follow. A version a
+// province publishes for its own offices does not change them. It is asked on every page
+// that shows figures: the definition is read only for a version not yet parsed (see
+// parsedVersion).
 func (s *Store) PublishedQuestionnaire(ctx context.Context, code string) (Questionnaire, *survey.Questionnaire, error) {
 	var row Questionnaire
-	err := s.db.WithContext(ctx).Select("id, code, version, status, created_at, published_at").
+	db := s.db.WithContext(ctx)
+	err := db.Table("questionnaire_assignments a").Select("q.id, q.code, q.version, q.status, q.created_at, q.published_at").
+		Joins("JOIN questionnaires q ON q.id = a.questionnaire_id").
+		Where("a.province_id IS NULL AND a.office_id IS NULL AND a.starts_at <= ? AND q.code = ?", time.Now().UTC(), code).
+		Order("a.starts_at DESC, a.id DESC").Limit(1).Scan(&row).Error
+	if err != nil {
+		return row, nil, fmt.Errorf("read questionnaire %s: %w", code, err)
+	}
+	if row.ID != 0 {
+		q, err := s.parsedVersion(ctx, row.ID)
+		return row, q, err
+	}
+	err = db.Select("id, code, version, status, created_at, published_at").
 		Where("code = ? AND status = ?", code, StatusPublished).Order("version DESC").Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, nil, ErrNotFound

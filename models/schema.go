@@ -26,7 +26,9 @@ type Province struct {
 	AnnualDossiers int64  // dossiers handled a year, for sample adequacy; 0 unknown
 }
 
-// Questionnaire is one version of a questionnaire definition (survey.Questionnaire JSON).
+// Questionnaire is one published version of a questionnaire definition
+// (survey.Questionnaire JSON). It never changes once stored: the database refuses to
+// (migration 5's triggers). Drafts are kept apart, in questionnaire_drafts.
 type Questionnaire struct {
 	ID          uint `gorm:"primaryKey"`
 	Code        string
@@ -35,6 +37,9 @@ type Questionnaire struct {
 	Definition  string
 	CreatedAt   time.Time
 	PublishedAt *time.Time
+	BasedOnID   *uint  // the version it was drafted from
+	PublishedBy string // the account, or "command line"
+	Note        string // what changed, in the publisher's words
 }
 
 // Office is an agency or One-Stop-Shop in a province.
@@ -45,6 +50,7 @@ type Office struct {
 	Name           string
 	AnnualDossiers int64
 	CreatedAt      time.Time
+	ClosedAt       *time.Time // closed offices keep their history; their counters are closed too
 }
 
 // Counter is a desk, kiosk or tablet where responses are given; its code is in the kiosk URL.
@@ -55,9 +61,10 @@ type Counter struct {
 	Code           string
 	Name           string
 	Field          string // procedure field preset for every response, "" to ask
-	RequiresDevice bool
+	RequiresDevice bool   // only registered kiosk devices may submit here (devices.go)
 	AnnualDossiers int64
 	CreatedAt      time.Time
+	ClosedAt       *time.Time // a closed counter's kiosk accepts nothing; its history stays
 }
 
 // Response is one anonymous answered questionnaire: no name, phone, IP address or device

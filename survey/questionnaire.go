@@ -161,7 +161,7 @@ func (q *Questionnaire) check() error {
 	if len(q.Elements) == 0 {
 		return fmt.Errorf("questionnaire %s: no elements", q.Code)
 	}
-	seen := map[string]bool{FieldName: true, "response_id": true, "lang": true}
+	seen := map[string]bool{FieldName: true, "response_id": true, "lang": true, KioskVersionField: true}
 	use := func(code string) error {
 		if code == "" {
 			return fmt.Errorf("questionnaire %s: empty code", q.Code)

@@ -29,6 +29,44 @@ type Catalog struct {
 // LoadCatalog reads the embedded catalogues.
 func LoadCatalog() (*Catalog, error) { return loadCatalog(files, "i18n") }
 
+// LoadCatalogWith reads the embedded catalogues and those of overlay's i18n directory,
+// which adds languages or replaces embedded ones file by file (nil: none).
+func LoadCatalogWith(overlay fs.FS) (*Catalog, error) {
+	if overlay == nil {
+		return LoadCatalog()
+	}
+	return loadCatalog(overlayFS{top: overlay, under: files}, "i18n")
+}
+
+// overlayFS reads a file from top when it has it, else from under; a directory lists both.
+type overlayFS struct{ top, under fs.FS }
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	if f, err := o.top.Open(name); err == nil {
+		return f, nil
+	}
+	return o.under.Open(name)
+}
+
+func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	under, err := fs.ReadDir(o.under, name)
+	if err != nil {
+		return nil, err
+	}
+	top, _ := fs.ReadDir(o.top, name) // an overlay without the directory adds nothing
+	seen := map[string]bool{}
+	for _, e := range top {
+		seen[e.Name()] = true
+	}
+	for _, e := range under {
+		if !seen[e.Name()] {
+			top = append(top, e)
+		}
+	}
+	slices.SortFunc(top, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return top, nil
+}
+
 // loadCatalog reads every <lang>.json of dir in fsys. A file whose name is not a language
 // (a leftover part such as auth.vi.json) is an error: its keys belong in <lang>.json.
 func loadCatalog(fsys fs.FS, dir string) (*Catalog, error) {
@@ -73,6 +111,37 @@ func loadCatalog(fsys fs.FS, dir string) (*Catalog, error) {
 		return strings.Compare(a, b)
 	})
 	return c, nil
+}
+
+// Keys lists the keys of the default language's catalogue, sorted: what a new
+// language's file translates.
+func (c *Catalog) Keys() []string {
+	keys := make([]string, 0, len(c.texts[DefaultLang]))
+	for k := range c.texts[DefaultLang] {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Languages lists the languages the interface speaks, the default one first.
+func (c *Catalog) Languages() []string { return slices.Clone(c.langs) }
+
+// LangChoice is one language of a page's language menu.
+type LangChoice struct {
+	Code, Name, URL string
+	Current         bool
+}
+
+// Choices lists every language for a page in lang, each with the page's address in it:
+// switchURL is the address in other (the page's switch), whose lang=other is replaced.
+func (c *Catalog) Choices(lang, other, switchURL string) []LangChoice {
+	out := make([]LangChoice, len(c.langs))
+	for i, l := range c.langs {
+		out[i] = LangChoice{Code: l, Name: c.T(l, "lang.name"), Current: l == lang,
+			URL: strings.Replace(switchURL, "lang="+other, "lang="+l, 1)}
+	}
+	return out
 }
 
 // Lang returns l if the interface speaks it, else the default language.

@@ -7,22 +7,30 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"sipas/survey"
 )
 
 func baseFuncs(c *Catalog, assets func(string) string) template.FuncMap {
 	locale := c.Locale
 	return template.FuncMap{
 		"t":     c.T,
+		"langs": c.Choices,
 		"msg":   c.Message,
 		"asset": assets,
 		"pct":   func(lang string, v any) string { return Percent(locale(lang), v) },
 		"num":   func(lang string, v any) string { return Number(locale(lang), v) },
 		"date":  func(lang string, t time.Time) string { return Date(locale(lang), t) },
+		// a moment in Vietnam time, as the language writes dates, and the hour
+		"moment": func(lang string, t time.Time) string {
+			return t.In(survey.VietnamTime()).Format(locale(lang).Date + " 15:04")
+		},
 		"jsonattr": func(v any) (string, error) {
 			b, err := json.Marshal(v)
 			return string(b), err
 		},
 		"points":  func(lang string, v any) string { return Points(locale(lang), v) },
+		"dict":    dict,
 		"ci":      func(lang string, v any) string { return Range(locale(lang), v) },
 		"dec":     func(lang string, v any) string { return Decimal(locale(lang), v) },
 		"distbar": func(lang string, v any) template.HTML { return DistBar(locale(lang), v) },
@@ -77,4 +85,20 @@ func number(v any) (float64, bool) {
 		return 0, false
 	}
 	return x, !math.IsNaN(x)
+}
+
+// dict makes a map of key-value pairs, to hand a partial template more than one value.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict needs pairs, got %d values", len(kv))
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
 }

@@ -25,9 +25,10 @@ type Renderer struct {
 }
 
 // New parses every template. assets maps a static path ("css/app.css") to its URL with a
-// content hash, so that browsers may cache assets for ever.
-func New(assets func(string) string, extra template.FuncMap) (*Renderer, error) {
-	catalog, err := LoadCatalog()
+// content hash, so that browsers may cache assets for ever. languages adds catalogues
+// (i18n/<lang>.json) to the embedded ones, or replaces them; nil adds none.
+func New(assets func(string) string, extra template.FuncMap, languages fs.FS) (*Renderer, error) {
+	catalog, err := LoadCatalogWith(languages)
 	if err != nil {
 		return nil, err
 	}

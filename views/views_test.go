@@ -134,7 +134,7 @@ func TestTemplatesParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := New(assets.URL, nil)
+	r, err := New(assets.URL, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,5 +170,34 @@ func TestFormats(t *testing.T) {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)
 		}
+	}
+}
+
+// A deployment's catalogues lay over the embedded ones file by file: a new file adds a
+// language, a file of an embedded language replaces it.
+func TestCatalogOverlay(t *testing.T) {
+	locale := `"locale.decimal": ",", "locale.thousands": ".", "locale.percent": "%s %%", "locale.date": "02/01/2006"`
+	c, err := LoadCatalogWith(fstest.MapFS{
+		"i18n/tyz.json": {Data: []byte(`{"lang.name": "Tày", ` + locale + `}`)},
+		"i18n/en.json":  {Data: []byte(`{"lang.name": "English (ours)", ` + locale + `}`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Languages(); !reflect.DeepEqual(got, []string{"vi", "en", "tyz"}) {
+		t.Errorf("languages %v", got)
+	}
+	if got := c.T("en", "lang.name"); got != "English (ours)" {
+		t.Errorf("the overlaid English is %q", got)
+	}
+	if got := c.T("vi", "kiosk.submit"); got != "Gửi ý kiến" && got == "kiosk.submit" {
+		t.Errorf("the embedded Vietnamese is gone: %q", got)
+	}
+	choices := c.Choices("en", "tyz", "/dashboard?year=2025&lang=tyz")
+	if len(choices) != 3 || choices[0].URL != "/dashboard?year=2025&lang=vi" || !choices[1].Current || choices[2].Name != "Tày" {
+		t.Errorf("choices %+v", choices)
+	}
+	if _, err := LoadCatalogWith(fstest.MapFS{"i18n/x.y.json": {Data: []byte(`{}`)}}); err == nil {
+		t.Error("a part file in the overlay was accepted")
 	}
 }

@@ -44,6 +44,7 @@ func commands() []command {
 		{"backup", "write a consistent copy of the SQLite database to OUT while serve runs", backup},
 		{"restore", "put a copy made by backup in place of the database (serve stopped)", restore},
 		{"user", "accounts: add, list, passwd, disable (passwords from standard input)", user},
+		{"questionnaire", "questionnaire versions: list, export, publish, assign", questionnaire},
 	}
 }
 

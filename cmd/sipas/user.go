@@ -34,20 +34,8 @@ func user(ctx context.Context, env cmdEnv, args []string) error {
 
 // parseWithName parses flags around one positional NAME (before or after the flags).
 func parseWithName(fs *flag.FlagSet, env cmdEnv, args []string) (string, error) {
-	if err := parseFlags(fs, env, args); err != nil {
-		return "", err
-	}
-	rest := fs.Args()
-	if len(rest) == 0 {
-		return "", errors.New("give the account's name")
-	}
-	if err := fs.Parse(rest[1:]); err != nil {
-		return "", err
-	}
-	if len(fs.Args()) > 0 {
-		return "", fmt.Errorf("unexpected %q", fs.Args()[0])
-	}
-	return survey.NormalizeName(rest[0]), nil
+	name, err := parseWithArg(fs, env, args, "the account's name")
+	return survey.NormalizeName(name), err
 }
 
 // cliActor is who the audit log names for a change made from the command line.

@@ -5,7 +5,11 @@
    - submission with fetch; if the network or the server is down, the response is kept in
      IndexedDB (idb-keyval, or localStorage as a fallback) and sent again later, idempotently by
      its response_id;
-   - a service worker (/sw.js) keeps the page and its assets for an offline reload.
+   - a service worker (/sw.js) keeps the page and its assets for an offline reload;
+   - at a kiosk (data-mode="kiosk"), every request and a report each minute (data-ping-url) tell
+     the server the script's version and how many answers wait in the queue: no personal data.
+   On a citizen's phone (data-mode="phone") the form never resets itself and no service worker is
+   registered; in the designer's preview (data-mode="preview") nothing is posted or queued.
    Plain ES2017, no build step. Load after /static/vendor/idb-keyval/idb-keyval.umd.js (both defer). */
 (function () {
   'use strict';
@@ -15,8 +19,17 @@
   var FLUSH_TIMEOUT_MS = 20000;
   var FLUSH_EVERY_MS = 30000;
   var AUTO_ADVANCE_MS = 250;
+  var PING_EVERY_MS = 60000;
   // Outcomes of a queued POST after which retrying cannot help: drop the entry.
   var PERMANENT = [400, 404, 409, 410, 413, 422];
+  // A queued answer refused for another reason (a device to register again) is kept this long.
+  var KEEP_REFUSED_MS = 7 * 24 * 3600 * 1000;
+
+  var form = document.getElementById('kiosk-form');
+  var mode = (form && form.dataset.mode) || 'kiosk';
+  var pingUrl = form && form.dataset.pingUrl;
+  var appVersion = (form && form.dataset.appVersion) || '';
+  var queued = 0; // answers in the offline queue, as last counted
 
   /* ------------------------------------------------------------------ ids */
 
@@ -123,15 +136,24 @@
 
   /* ----------------------------------------------------------------- HTTP */
 
+  // The kiosk's report to the server: its script version and queue length (kiosk mode only).
+  function reportHeaders(h) {
+    if (mode === 'kiosk') {
+      h['X-Sipas-Kiosk-Version'] = appVersion;
+      h['X-Sipas-Queue'] = String(queued);
+    }
+    return h;
+  }
+
   function post(url, body, timeoutMs) {
     var ctrl = typeof AbortController === 'function' ? new AbortController() : null;
     var timer = ctrl ? setTimeout(function () { ctrl.abort(); }, timeoutMs) : 0;
     return fetch(url, {
       method: 'POST',
-      headers: {
+      headers: reportHeaders({
         'Accept': 'application/json',
         'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8'
-      },
+      }),
       body: body,
       credentials: 'same-origin',
       cache: 'no-store',
@@ -160,22 +182,38 @@
     flushing = true;
     return Promise.resolve().then(queueList).then(function (items) {
       var i = 0;
+      var left = items.length;
+      queued = left;
+      function drop(item) {
+        left--;
+        queued = left;
+        return queueDelete(item).then(next);
+      }
       function next() {
         if (i >= items.length) return undefined;
         var item = items[i++];
         var v = item.value;
         if (!v || typeof v.url !== 'string' || typeof v.body !== 'string') {
           console.warn('sipas: dropping a malformed queue entry', item.key);
-          return queueDelete(item).then(next);
+          return drop(item);
         }
         return post(v.url, v.body, FLUSH_TIMEOUT_MS).then(function (res) {
-          if (res.ok) return queueDelete(item).then(next);
+          if (res.ok) return drop(item);
           if (PERMANENT.indexOf(res.status) !== -1) {
             console.warn('sipas: queued response ' + item.key + ' refused with ' + res.status + '; dropped');
-            return queueDelete(item).then(next);
+            return drop(item);
           }
           if (isTransient(res.status)) return undefined; // try again later
-          return next(); // e.g. 401/403: keep it, it may go through once the device is registered again
+          // e.g. 403 for a device to register (again): kept a while, it may go through then;
+          // a revoked device's answers are dropped at once, and nothing is kept for ever.
+          return res.json().then(function (j) { return j && j.code; }, function () { return ''; }).then(function (code) {
+            var age = Date.now() - Date.parse(v.queued_at || '');
+            if (code === 'device_revoked' || !(age < KEEP_REFUSED_MS)) {
+              console.warn('sipas: queued response ' + item.key + ' refused (' + (code || res.status) + '); dropped');
+              return drop(item);
+            }
+            return next();
+          });
         }, function () {
           return undefined; // offline
         });
@@ -223,10 +261,24 @@
     setInterval(flush, FLUSH_EVERY_MS);
   }
 
-  var form = document.getElementById('kiosk-form');
+  // Tells the server, while online, that this kiosk is alive, which version it runs and how
+  // many answers wait in its queue (the server writes it at most once a minute).
+  function ping() {
+    if (!pingUrl || navigator.onLine === false || typeof window.fetch !== 'function') return;
+    queueList().then(function (items) {
+      queued = items.length;
+      return post(pingUrl, '', SUBMIT_TIMEOUT_MS);
+    }).catch(function () { /* offline: the next ping will tell */ });
+  }
 
-  registerServiceWorker();
-  startQueue();
+  if (mode !== 'preview') {
+    if (mode === 'kiosk') registerServiceWorker();
+    startQueue();
+  }
+  if (mode === 'kiosk' && pingUrl) {
+    setTimeout(ping, 3000);
+    setInterval(ping, PING_EVERY_MS);
+  }
 
   if (!form || typeof window.fetch !== 'function' || typeof window.FormData !== 'function' || typeof window.URLSearchParams !== 'function') {
     return; // the form keeps working the plain way
@@ -415,13 +467,18 @@
       note.textContent = msg.offline;
       thanksEl.appendChild(note);
     }
+    if (mode === 'phone' && ds.msgClose) {
+      var close = document.createElement('p');
+      close.textContent = ds.msgClose;
+      thanksEl.appendChild(close);
+    }
     form.hidden = true;
     if (intro) intro.hidden = true;
     thanksEl.hidden = false;
     window.scrollTo(0, 0);
     try { thanksEl.focus({ preventScroll: true }); } catch (e) { thanksEl.focus(); }
     clearTimeout(thanksTimer);
-    thanksTimer = setTimeout(resetForm, thanksMs);
+    if (mode !== 'phone') thanksTimer = setTimeout(resetForm, thanksMs); // a phone is the citizen's own: nothing to reset for the next one
   }
 
   /* --- reset --- */
@@ -476,6 +533,7 @@
 
   function queueAndThank(url, body, rid) {
     return queuePut(QUEUE_PREFIX + rid, { url: url, body: body, queued_at: new Date().toISOString() }).then(function () {
+      queued++;
       thank(true);
     }, function (err) {
       // Nowhere to keep it: do not pretend it was received.
@@ -488,6 +546,7 @@
   form.addEventListener('submit', function (e) {
     e.preventDefault();
     if (busy) return;
+    if (mode === 'preview') { thank(false); return; } // the designer's preview stores nothing
     clearTimeout(advanceTimer);
     setBusy(true);
     hideError();
@@ -519,5 +578,5 @@
 
   markScales();
   if (stepper) buildStepper();
-  poke();
+  if (mode !== 'phone') poke(); // a citizen's own phone never wipes their answers
 })();
