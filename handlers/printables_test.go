@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"sipas/models"
 	"sipas/survey"
+	"sipas/survey/sheets"
 )
 
 // The paper form's boxes are the import file's columns one to one: every column code is
@@ -46,7 +46,7 @@ func TestPaperFormAndTemplatesMatchTheImport(t *testing.T) {
 		if rec.Code != http.StatusOK || !strings.Contains(rec.Header().Get("Content-Disposition"), "sipas-counter-v1-template-demo-31."+format) {
 			t.Fatalf("%s template: %d %v", format, rec.Code, rec.Header())
 		}
-		records, err := models.ReadRecords("t."+format, bytes.NewReader(rec.Body.Bytes()))
+		records, err := sheets.ReadAll("t."+format, bytes.NewReader(rec.Body.Bytes()), int64(rec.Body.Len()), sheets.DefaultLimits())
 		if err != nil {
 			t.Fatalf("%s template: %v", format, err)
 		}

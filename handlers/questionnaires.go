@@ -11,6 +11,7 @@ import (
 
 	"sipas/models"
 	"sipas/survey"
+	"sipas/survey/sheets"
 )
 
 // questionnaireRoutes registers the questionnaires' versions, drafts and assignments,
@@ -421,11 +422,11 @@ func (a *App) versionTemplate(format string) echo.HandlerFunc {
 		if format == "csv" {
 			c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 			c.Response().WriteHeader(http.StatusOK)
-			return models.WriteCSV(c.Response(), t.Table)
+			return sheets.WriteCSV(c.Response(), t.Table)
 		}
 		c.Response().Header().Set(echo.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		c.Response().WriteHeader(http.StatusOK)
-		return models.WriteXLSX(c.Response(), t.Table)
+		return sheets.WriteXLSX(c.Response(), t.Table)
 	}
 }
 
