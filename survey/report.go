@@ -68,22 +68,10 @@ func (in NationalInput) Report(day time.Time) Report {
 // the unit that took over their territory.
 func (q *Questionnaire) NationalReport(all []Unit, counts map[uint]*Tally, p Period, day time.Time) Report {
 	targets := UnitsOn(all, dayString(day))
-	byID := make(map[uint]Unit, len(all))
-	for _, u := range all {
-		byID[u.ID] = u
-	}
-	merged := make(map[uint]*Tally, len(targets))
+	merged := mergeOnto(all, targets, counts)
 	pooled := NewTally()
-	for id, t := range counts {
+	for _, t := range counts {
 		pooled.Add(t)
-		succ, ok := Successor(byID[id], targets)
-		if !ok {
-			continue // a later unit's responses cannot be split back onto earlier units
-		}
-		if merged[succ.ID] == nil {
-			merged[succ.ID] = NewTally()
-		}
-		merged[succ.ID].Add(t)
 	}
 	r := Report{Questionnaire: q, Period: p, PreviousPeriod: p.Previous(), Day: day, Pooled: q.Compute(pooled)}
 	sipas := make([]*float64, len(targets))
@@ -107,6 +95,27 @@ func (q *Questionnaire) NationalReport(all []Unit, counts map[uint]*Tally, p Per
 	}
 	SortByRank(r.Units, func(u UnitIndex) (int, string) { return u.Rank, u.Unit.Code })
 	return r
+}
+
+// mergeOnto adds the counts kept per stored unit onto the targets that took over each
+// unit's territory (the unit itself, or its successor through merged_from).
+func mergeOnto(all, targets []Unit, counts map[uint]*Tally) map[uint]*Tally {
+	byID := make(map[uint]Unit, len(all))
+	for _, u := range all {
+		byID[u.ID] = u
+	}
+	merged := make(map[uint]*Tally, len(targets))
+	for id, t := range counts {
+		succ, ok := Successor(byID[id], targets)
+		if !ok {
+			continue // a later unit's responses cannot be split back onto earlier units
+		}
+		if merged[succ.ID] == nil {
+			merged[succ.ID] = NewTally()
+		}
+		merged[succ.ID].Add(t)
+	}
+	return merged
 }
 
 // SortByRank orders ranked items first, best first, then unranked ones by key.
