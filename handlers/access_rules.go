@@ -63,6 +63,7 @@ func accessRules() map[string]routeRule {
 		"POST /admin/users/:id/password", "POST /admin/users/:id/disable", "POST /admin/users/:id/enable")
 	r["POST /admin/import"] = routeRule{rule: ruleProvinceAdmin, maxBody: maxImportMB << 20}
 	add(ruleAdmin, "GET /admin/audit", "GET /admin/audit.csv")
+	insightRules(add)
 	return r
 }
 
@@ -76,4 +77,9 @@ func (a *App) ruleOf(method, path string) (routeRule, bool) {
 		r.maxBody = defaultMaxBody
 	}
 	return r, ok
+}
+
+// insightRules are the rules of insightRoutes.
+func insightRules(add func(rule, ...string)) {
+	add(ruleProvinceAdmin, "GET /admin/official", "POST /admin/official")
 }

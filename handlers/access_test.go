@@ -52,7 +52,7 @@ func routeCases(targetID uint) []routeCase {
 	}
 	empty := url.Values{}
 	user := fmt.Sprintf("/admin/users/%d", targetID)
-	return []routeCase{
+	return append([]routeCase{
 		{route: "GET /healthz", rule: rulePublic, target: "/healthz", ok: 200},
 		{route: "GET /static*", rule: rulePublic, target: "/static/css/app.css", ok: 200},
 		{route: "GET /sw.js", rule: rulePublic, target: "/sw.js", ok: 200},
@@ -91,7 +91,7 @@ func routeCases(targetID uint) []routeCase {
 		{route: "POST /admin/users/:id/enable", rule: ruleProvinceAdmin, target: user + "/enable", form: empty, ok: 303, location: "/admin/users", code: "31"},
 		{route: "GET /admin/audit", rule: ruleAdmin, target: "/admin/audit", ok: 200},
 		{route: "GET /admin/audit.csv", rule: ruleAdmin, target: "/admin/audit.csv", ok: 200},
-	}
+	}, insightRouteCases()...)
 }
 
 // expected is the status of a case for a role: 303 to /login (401 for the API) for

@@ -80,8 +80,10 @@ type App struct {
 	cfg       Config
 	now       func() time.Time
 
-	rules     map[string]routeRule // accessRules: who may use which route
-	dummyHash string               // checked for an unknown account, so that it takes as long as a known one
+	rules map[string]routeRule // accessRules: who may use which route
+
+	projectionCache projectionCache // projections of the current year, see projection.go
+	dummyHash       string          // checked for an unknown account, so that it takes as long as a known one
 }
 
 // New builds the app. now is the clock (time.Now outside tests).
@@ -152,6 +154,7 @@ func (a *App) Handler() *echo.Echo {
 
 	a.dashboardRoutes(e)
 	a.paperRoutes(e)
+	a.insightRoutes(e)
 	return e
 }
 

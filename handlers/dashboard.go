@@ -32,6 +32,8 @@ type nationalPage struct {
 	AnyLow      bool
 	AnyOverlap  bool
 	ChartHeight string // CSS class giving the ranking chart room for its bars
+	// Projected says that the rows carry the projection of the year (a current year's page).
+	Projected bool
 }
 
 // nationalRow is one province in the ranking table.
@@ -47,6 +49,7 @@ type nationalRow struct {
 	Low         bool
 	OverlapNext bool
 	Next        string
+	Projection  *survey.UnitProjection // the year's projection, on a current year's page
 }
 
 // dashboard shows the national ranking table and chart of a period.
@@ -79,6 +82,9 @@ func (a *App) dashboard(c echo.Context) error {
 			page.Rows[i].OverlapNext, page.Rows[i].Next = true, page.Rows[i+1].Name
 			page.AnyOverlap = true
 		}
+	}
+	if err := a.addProjections(c, rq, &page); err != nil {
+		return err
 	}
 	page.Chart = a.rankingChart(c, page)
 	page.ChartHeight = fmt.Sprintf("bars-%d", min((page.WithData+9)/10*10, 70))
@@ -120,4 +126,22 @@ func (a *App) rankingChart(c echo.Context, page nationalPage) chart {
 	}
 	ch.YMin, ch.YMax = axisFloor(values...), fptr(100)
 	return ch
+}
+
+// addProjections gives every row of a current year's table the projection of the year.
+func (a *App) addProjections(c echo.Context, rq reportQuery, page *nationalPage) error {
+	if rq.period.Kind != "year" || rq.period.Year != a.now().In(survey.VietnamTime()).Year() {
+		return nil
+	}
+	pr, err := a.projections(c, rq.period.Year)
+	if err != nil {
+		return err
+	}
+	for i := range page.Rows {
+		if u, ok := pr.Of(page.Rows[i].Code); ok && u.SIPAS != nil {
+			page.Rows[i].Projection = &u
+			page.Projected = true
+		}
+	}
+	return nil
 }

@@ -40,6 +40,7 @@ func navItems() []struct {
 		{"/dashboard", survey.Msg("nav.dashboard"), ruleFigures},
 		{"/admin/import", survey.Msg("auth.nav.import"), ruleProvinceAdmin},
 		{"/admin/users", survey.Msg("auth.nav.users"), ruleProvinceAdmin},
+		{"/admin/official", survey.Msg("auth.nav.official"), ruleProvinceAdmin},
 		{"/admin/audit", survey.Msg("auth.nav.audit"), ruleAdmin},
 		{"/account", survey.Msg("auth.nav.account"), ruleSignedIn},
 	}

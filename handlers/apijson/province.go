@@ -8,27 +8,30 @@ import (
 
 // Province is the document of GET /api/v1/sipas/provinces/:code.
 type Province struct {
-	Code          string            `json:"code"`
-	Name          string            `json:"name"`
-	ValidFrom     string            `json:"valid_from"`
-	ValidUntil    string            `json:"valid_until,omitempty"`
-	Includes      []Former          `json:"includes"` // former units merged into it whose counts are included
-	Period        string            `json:"period"`
-	From          string            `json:"from"`
-	To            string            `json:"to"`
-	Units         string            `json:"units"`
-	Questionnaire string            `json:"questionnaire"`
-	MinSample     int               `json:"min_sample"`
-	Responses     int64             `json:"responses"`
-	SIPAS         *float64          `json:"sipas"`
-	CI95          survey.Interval   `json:"ci95"`
-	Rank          *int              `json:"rank"`
-	Ranked        int               `json:"ranked_provinces"`
-	Reliable      bool              `json:"reliable"`
-	Previous      Previous          `json:"previous"`
-	Elements      []ElementDetail   `json:"elements"`
-	Criteria      []CriterionDetail `json:"criteria"`
-	Trend         []Month           `json:"trend"`
+	Code          string          `json:"code"`
+	Name          string          `json:"name"`
+	ValidFrom     string          `json:"valid_from"`
+	ValidUntil    string          `json:"valid_until,omitempty"`
+	Includes      []Former        `json:"includes"` // former units merged into it whose counts are included
+	Period        string          `json:"period"`
+	From          string          `json:"from"`
+	To            string          `json:"to"`
+	Units         string          `json:"units"`
+	Questionnaire string          `json:"questionnaire"`
+	MinSample     int             `json:"min_sample"`
+	Responses     int64           `json:"responses"`
+	SIPAS         *float64        `json:"sipas"`
+	CI95          survey.Interval `json:"ci95"`
+	Rank          *int            `json:"rank"`
+	Ranked        int             `json:"ranked_provinces"`
+	Reliable      bool            `json:"reliable"`
+	Previous      Previous        `json:"previous"`
+	// Projection is the year's projection when the period is of the current year (set
+	// with ProjectionDoc); null otherwise or with too few responses so far.
+	Projection *Projection       `json:"projection"`
+	Elements   []ElementDetail   `json:"elements"`
+	Criteria   []CriterionDetail `json:"criteria"`
+	Trend      []Month           `json:"trend"`
 	// DetailScope is "office" when offices, counters, fields, perceptions and priorities
 	// are only the reader's office's (an official of one office), absent otherwise.
 	DetailScope string     `json:"detail_scope,omitempty"`
