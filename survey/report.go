@@ -98,22 +98,31 @@ func (q *Questionnaire) NationalReport(all []Unit, counts map[uint]*Tally, p Per
 }
 
 // mergeOnto adds the counts kept per stored unit onto the targets that took over each
-// unit's territory (the unit itself, or its successor through merged_from).
+// unit's territory (the unit itself, or its successor through merged_from). A target
+// with one source shares that source's tally: the result is for reading only.
 func mergeOnto(all, targets []Unit, counts map[uint]*Tally) map[uint]*Tally {
 	byID := make(map[uint]Unit, len(all))
 	for _, u := range all {
 		byID[u.ID] = u
 	}
 	merged := make(map[uint]*Tally, len(targets))
+	owned := map[uint]bool{}
 	for id, t := range counts {
 		succ, ok := Successor(byID[id], targets)
 		if !ok {
 			continue // a later unit's responses cannot be split back onto earlier units
 		}
-		if merged[succ.ID] == nil {
-			merged[succ.ID] = NewTally()
+		switch sum := merged[succ.ID]; {
+		case sum == nil:
+			merged[succ.ID] = t
+		case !owned[succ.ID]:
+			own := NewTally()
+			own.Add(sum)
+			own.Add(t)
+			merged[succ.ID], owned[succ.ID] = own, true
+		default:
+			sum.Add(t)
 		}
-		merged[succ.ID].Add(t)
 	}
 	return merged
 }
