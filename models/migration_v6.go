@@ -15,7 +15,7 @@ type v6OfficialResult struct {
 	ID         uint      `gorm:"primaryKey"`
 	Year       int       `gorm:"not null;uniqueIndex:official_results_year_code"`
 	Code       string    `gorm:"not null;uniqueIndex:official_results_year_code"` // a province code, or "national"
-	SIPAS      float64   `gorm:"not null"`
+	SIPAS      float64   `gorm:"column:sipas;not null"`
 	Source     string    `gorm:"not null;default:''"`
 	RecordedBy string    `gorm:"not null;default:''"`
 	RecordedAt time.Time `gorm:"not null"`
@@ -31,11 +31,11 @@ type v6Alert struct {
 	DetectedAt      time.Time  `gorm:"not null"`
 	CheckedAt       time.Time  `gorm:"not null"`
 	ResolvedAt      *time.Time `gorm:"index"`
-	BeforeSIPAS     float64    `gorm:"not null"`
+	BeforeSIPAS     float64    `gorm:"column:before_sipas;not null"`
 	BeforeLow       float64    `gorm:"not null"`
 	BeforeHigh      float64    `gorm:"not null"`
 	BeforeResponses int64      `gorm:"not null"`
-	AfterSIPAS      float64    `gorm:"not null"`
+	AfterSIPAS      float64    `gorm:"column:after_sipas;not null"`
 	AfterLow        float64    `gorm:"not null"`
 	AfterHigh       float64    `gorm:"not null"`
 	AfterResponses  int64      `gorm:"not null"`

@@ -18,8 +18,8 @@ type OfficialResult struct {
 	ID         uint `gorm:"primaryKey"`
 	Year       int
 	Code       string
-	SIPAS      float64
-	Source     string // where it was published, as the administrator wrote it
+	SIPAS      float64 `gorm:"column:sipas"`
+	Source     string  // where it was published, as the administrator wrote it
 	RecordedBy string
 	RecordedAt time.Time
 }

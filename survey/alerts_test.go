@@ -218,3 +218,40 @@ func TestDetectDropNamesTheCriteria(t *testing.T) {
 		}
 	}
 }
+
+// A scan names the counter that fell and its office (whose counts include it), not the
+// stable counter beside it, nor a counter without counts.
+func TestAlertScan(t *testing.T) {
+	today := simStart.AddDate(0, 0, 120)
+	fell, stable := DayCounts{}, DayCounts{}
+	for d := 0; d <= 120; d++ {
+		key := DayKey(simStart.AddDate(0, 0, d))
+		stable[key] = shares(10, 9)
+		fell[key] = shares(10, 9)
+		if d >= 110 {
+			fell[key] = shares(10, 3)
+		}
+	}
+	in := AlertInput{Questionnaire: official,
+		Counters: []AlertPlace{{CounterID: 7, OfficeID: 3, ProvinceID: 31}, {CounterID: 5, OfficeID: 3, ProvinceID: 31}, {CounterID: 9, OfficeID: 4, ProvinceID: 1}},
+		Days:     map[uint]DayCounts{7: fell, 5: stable}}
+	got := in.Scan(today, DefaultDropRules())
+	type unit struct {
+		kind         string
+		id, province uint
+	}
+	var units []unit
+	for _, d := range got {
+		units = append(units, unit{d.Kind, d.ID, d.ProvinceID})
+	}
+	want := []unit{{AlertCounter, 7, 31}, {AlertOffice, 3, 31}}
+	if len(units) != len(want) || units[0] != want[0] || units[1] != want[1] {
+		t.Fatalf("alerts %v, want %v", units, want)
+	}
+	if !near(got[0].Drop.Drop, 60, 1e-9) || !near(got[1].Drop.Drop, 30, 1e-9) {
+		t.Errorf("drops %v and %v, want 60 and 30", got[0].Drop.Drop, got[1].Drop.Drop)
+	}
+	if in.Days[5][DayKey(today)].Responses != 10 {
+		t.Error("the scan changed a counter's counts while adding up its office")
+	}
+}
