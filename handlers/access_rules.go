@@ -82,4 +82,10 @@ func (a *App) ruleOf(method, path string) (routeRule, bool) {
 // insightRules are the rules of insightRoutes.
 func insightRules(add func(rule, ...string)) {
 	add(ruleProvinceAdmin, "GET /admin/official", "POST /admin/official")
+	// alerts: within the reader's scope, checked by the store's queries (no province in the path)
+	add(ruleOfficial, "GET /api/v1/alerts", "GET /alerts", "POST /alerts/:id/acknowledge")
+	add(ruleSignedIn, "POST /alerts/feed", "POST /alerts/feed/revoke")
+	// a feed reader has no session: the secret link is the credential
+	add(rulePublic, "GET /feeds/alerts/:token")
+	add(ruleAdmin, "GET /admin/alerts", "POST /admin/alerts/webhook", "POST /admin/alerts/scan")
 }

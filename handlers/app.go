@@ -46,12 +46,14 @@ type Config struct {
 	SessionIdle, SessionMaxAge time.Duration
 	// PasswordCost is the cost of new password hashes.
 	PasswordCost survey.Argon2Params
+	// AlertsEvery is how often Background scans for drops (0: never; serve -alerts-every).
+	AlertsEvery time.Duration
 }
 
 // DefaultConfig is the configuration when nothing is set.
 func DefaultConfig() Config {
 	return Config{RateLimit: 30, MinSample: 30, Questionnaire: "sipas-counter", KioskResetSeconds: 90, ThanksSeconds: 6,
-		SessionIdle: 30 * time.Minute, SessionMaxAge: 12 * time.Hour, PasswordCost: survey.DefaultArgon2()}
+		SessionIdle: 30 * time.Minute, SessionMaxAge: 12 * time.Hour, PasswordCost: survey.DefaultArgon2(), AlertsEvery: 15 * time.Minute}
 }
 
 // withDefaults fills the settings a Config literal left zero.

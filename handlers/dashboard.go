@@ -34,6 +34,8 @@ type nationalPage struct {
 	ChartHeight string // CSS class giving the ranking chart room for its bars
 	// Projected says that the rows carry the projection of the year (a current year's page).
 	Projected bool
+	// OpenAlerts is the number of open alerts within a signed-in reader's scope.
+	OpenAlerts int
 }
 
 // nationalRow is one province in the ranking table.
@@ -84,6 +86,9 @@ func (a *App) dashboard(c echo.Context) error {
 		}
 	}
 	if err := a.addProjections(c, rq, &page); err != nil {
+		return err
+	}
+	if page.OpenAlerts, err = a.openAlerts(c); err != nil {
 		return err
 	}
 	page.Chart = a.rankingChart(c, page)

@@ -9,5 +9,14 @@ func insightRouteCases() []routeCase {
 		{route: "GET /admin/official", rule: ruleProvinceAdmin, target: "/admin/official", ok: 200},
 		// Hải Phòng's figure: its province admin or an administrator
 		{route: "POST /admin/official", rule: ruleProvinceAdmin, target: "/admin/official", form: official, ok: 303, location: "/admin/official", code: "31"},
+		{route: "GET /api/v1/alerts", rule: ruleOfficial, target: "/api/v1/alerts", ok: 200},
+		{route: "GET /alerts", rule: ruleOfficial, target: "/alerts", ok: 200},
+		{route: "POST /alerts/:id/acknowledge", rule: ruleOfficial, target: "/alerts/999999/acknowledge", form: url.Values{"note": {"x"}}, ok: 404},
+		{route: "POST /alerts/feed", rule: ruleSignedIn, target: "/alerts/feed", form: url.Values{}, ok: 200},
+		{route: "POST /alerts/feed/revoke", rule: ruleSignedIn, target: "/alerts/feed/revoke", form: url.Values{}, ok: 303, location: "/alerts"},
+		{route: "GET /feeds/alerts/:token", rule: rulePublic, target: "/feeds/alerts/not-a-token", ok: 404},
+		{route: "GET /admin/alerts", rule: ruleAdmin, target: "/admin/alerts", ok: 200},
+		{route: "POST /admin/alerts/webhook", rule: ruleAdmin, target: "/admin/alerts/webhook", form: url.Values{"webhook": {""}}, ok: 303, location: "/admin/alerts"},
+		{route: "POST /admin/alerts/scan", rule: ruleAdmin, target: "/admin/alerts/scan", form: url.Values{}, ok: 303, location: "/admin/alerts"},
 	}
 }

@@ -9,4 +9,14 @@ func (a *App) insightRoutes(e *echo.Echo) {
 	admin := e.Group("/admin")
 	admin.GET("/official", a.officialForm)
 	admin.POST("/official", a.officialRecord)
+
+	e.GET("/api/v1/alerts", a.apiAlerts)
+	e.GET("/alerts", a.alertsPage)
+	e.POST("/alerts/:id/acknowledge", a.alertAcknowledge)
+	e.POST("/alerts/feed", a.feedCreate)
+	e.POST("/alerts/feed/revoke", a.feedRevoke)
+	e.GET("/feeds/alerts/:token", a.alertsFeed)
+	admin.GET("/alerts", a.alertsAdmin)
+	admin.POST("/alerts/webhook", a.alertsWebhook)
+	admin.POST("/alerts/scan", a.alertsScan)
 }

@@ -38,9 +38,11 @@ func navItems() []struct {
 		rule  rule
 	}{
 		{"/dashboard", survey.Msg("nav.dashboard"), ruleFigures},
+		{"/alerts", survey.Msg("auth.nav.alerts"), ruleOfficial},
 		{"/admin/import", survey.Msg("auth.nav.import"), ruleProvinceAdmin},
 		{"/admin/users", survey.Msg("auth.nav.users"), ruleProvinceAdmin},
 		{"/admin/official", survey.Msg("auth.nav.official"), ruleProvinceAdmin},
+		{"/admin/alerts", survey.Msg("auth.nav.alerts_admin"), ruleAdmin},
 		{"/admin/audit", survey.Msg("auth.nav.audit"), ruleAdmin},
 		{"/account", survey.Msg("auth.nav.account"), ruleSignedIn},
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sipas/models"
 	"sipas/survey"
 )
 
@@ -28,6 +29,7 @@ type provincePage struct {
 	PeriodDays    int
 	Proj          *projectionView // the year's projection, when the period is of the current year
 	Charts        bool
+	Alerts        []alertView // the open alerts of the province within the reader's scope
 }
 
 // criterionRow is one row of the criteria table (flat: templates find promoted fields slowly).
@@ -78,6 +80,9 @@ func (a *App) provinceDashboard(c echo.Context) error {
 		return err
 	} else if ok {
 		page.Proj = a.projectionViewOf(c, pr, u)
+	}
+	if page.Alerts, err = a.provinceAlerts(c, r, models.AlertFilter{OpenOnly: true}); err != nil {
+		return err
 	}
 	for _, cr := range r.Weakest {
 		page.Criteria = append(page.Criteria, criterionRow{Code: cr.Code, Text: cr.Text, Index: cr.Index, Wilson: cr.Wilson,
