@@ -88,4 +88,6 @@ func insightRules(add func(rule, ...string)) {
 	// a feed reader has no session: the secret link is the credential
 	add(rulePublic, "GET /feeds/alerts/:token")
 	add(ruleAdmin, "GET /admin/alerts", "POST /admin/alerts/webhook", "POST /admin/alerts/scan")
+	// the public province pages and the badge: province-level figures, like /dashboard
+	add(ruleFigures, "GET /provinces/:code", "GET /provinces/:code/data.csv", "GET /provinces/:code/data.json", "GET /badge/:file")
 }

@@ -68,8 +68,9 @@ func (a *App) dashboard(c echo.Context) error {
 	page := nationalPage{dashFrame: f, Average: r.Average, AverageCI: r.AverageCI, Pooled: r.Pooled,
 		Units: len(r.Units), Previous: a.msg(c, r.PreviousPeriod.Name()), Published: survey.PublishedAverages()}
 	var ranked []survey.Interval
+	provincePath := a.provincePath(c) // the dashboard for the signed-in, the public page for others
 	for _, u := range r.Units {
-		row := nationalRow{Rank: u.Rank, Code: u.Unit.Code, Name: u.Unit.Name, URL: f.Link("/dashboard/province/" + u.Unit.Code),
+		row := nationalRow{Rank: u.Rank, Code: u.Unit.Code, Name: u.Unit.Name, URL: f.Link(provincePath + u.Unit.Code),
 			Responses: u.Index.Responses, SIPAS: u.Index.SIPAS, CI: u.Index.CI95, Previous: u.Previous, Change: u.Change,
 			Low: u.Index.SIPAS != nil && !survey.Reliable(u.Index.Responses, a.cfg.MinSample)}
 		if u.Index.SIPAS != nil {
@@ -149,4 +150,13 @@ func (a *App) addProjections(c echo.Context, rq reportQuery, page *nationalPage)
 		}
 	}
 	return nil
+}
+
+// provincePath is where the national table links a province: its dashboard for a
+// signed-in reader, its public page for anybody else.
+func (a *App) provincePath(c echo.Context) string {
+	if v, err := a.viewer(c); err == nil && v.user != nil {
+		return "/dashboard/province/"
+	}
+	return "/provinces/"
 }

@@ -18,5 +18,9 @@ func insightRouteCases() []routeCase {
 		{route: "GET /admin/alerts", rule: ruleAdmin, target: "/admin/alerts", ok: 200},
 		{route: "POST /admin/alerts/webhook", rule: ruleAdmin, target: "/admin/alerts/webhook", form: url.Values{"webhook": {""}}, ok: 303, location: "/admin/alerts"},
 		{route: "POST /admin/alerts/scan", rule: ruleAdmin, target: "/admin/alerts/scan", form: url.Values{}, ok: 303, location: "/admin/alerts"},
+		{route: "GET /provinces/:code", rule: ruleFigures, target: "/provinces/31", ok: 200},
+		{route: "GET /provinces/:code/data.csv", rule: ruleFigures, target: "/provinces/31/data.csv?year=2026", ok: 200},
+		{route: "GET /provinces/:code/data.json", rule: ruleFigures, target: "/provinces/48/data.json?lang=en", ok: 200},
+		{route: "GET /badge/:file", rule: ruleFigures, target: "/badge/31.svg", ok: 200},
 	}
 }

@@ -19,4 +19,9 @@ func (a *App) insightRoutes(e *echo.Echo) {
 	admin.GET("/alerts", a.alertsAdmin)
 	admin.POST("/alerts/webhook", a.alertsWebhook)
 	admin.POST("/alerts/scan", a.alertsScan)
+
+	e.GET("/provinces/:code", a.publicProvince)
+	e.GET("/provinces/:code/data.csv", a.publicData("csv"))
+	e.GET("/provinces/:code/data.json", a.publicData("json"))
+	e.GET("/badge/:file", a.badge)
 }

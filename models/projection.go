@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"sipas/survey"
 )
@@ -86,4 +88,32 @@ func projectionPrint(pq ProjectionQuery, q *survey.Questionnaire, prints map[int
 		fmt.Fprintf(&b, "|%d %s %x", r.Year, r.Code, r.SIPAS)
 	}
 	return b.String()
+}
+
+// ProvinceHistory reads the lean monthly counts of a province's territory (the unit with
+// code in force on day and the former units merged into it) over the period, for the
+// public page's trends. ErrNoProvince when the code names no unit that day.
+func (s *Store) ProvinceHistory(ctx context.Context, questionnaire, code string, day time.Time, p survey.Period) (*survey.Questionnaire, map[int]*survey.Tally, error) {
+	q, units, err := s.reference(ctx, questionnaire)
+	if err != nil {
+		return nil, nil, err
+	}
+	unit, formers, ok := survey.ProvinceAt(units, code, day)
+	if !ok {
+		return nil, nil, ErrNoProvince
+	}
+	territory := Scope{ProvinceIDs: survey.UnitIDs(append([]survey.Unit{unit}, formers...))}
+	counts, err := s.Tallies(ctx, TallyQuery{Period: p, Scope: territory, GroupBy: ByMonth, Lean: true})
+	if err != nil {
+		return nil, nil, fmt.Errorf("history of province %s: %w", code, err)
+	}
+	months := make(map[int]*survey.Tally, len(counts))
+	for k, t := range counts {
+		m, err := strconv.Atoi(k)
+		if err != nil {
+			return nil, nil, fmt.Errorf("month key %q: %w", k, err)
+		}
+		months[m] = t
+	}
+	return q, months, nil
 }
