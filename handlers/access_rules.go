@@ -90,4 +90,6 @@ func insightRules(add func(rule, ...string)) {
 	add(ruleAdmin, "GET /admin/alerts", "POST /admin/alerts/webhook", "POST /admin/alerts/scan")
 	// the public province pages and the badge: province-level figures, like /dashboard
 	add(ruleFigures, "GET /provinces/:code", "GET /provinces/:code/data.csv", "GET /provinces/:code/data.json", "GET /badge/:file")
+	// the report holds offices, alerts and held responses: the province's officials
+	add(ruleOfficial, "GET /report/province/:code")
 }

@@ -22,5 +22,7 @@ func insightRouteCases() []routeCase {
 		{route: "GET /provinces/:code/data.csv", rule: ruleFigures, target: "/provinces/31/data.csv?year=2026", ok: 200},
 		{route: "GET /provinces/:code/data.json", rule: ruleFigures, target: "/provinces/48/data.json?lang=en", ok: 200},
 		{route: "GET /badge/:file", rule: ruleFigures, target: "/badge/31.svg", ok: 200},
+		{route: "GET /report/province/:code", rule: ruleOfficial, target: "/report/province/31", ok: 200, code: "31"},
+		{route: "GET /report/province/:code", rule: ruleOfficial, target: "/report/province/48?lang=en", ok: 200, code: "48"},
 	}
 }

@@ -24,4 +24,5 @@ func (a *App) insightRoutes(e *echo.Echo) {
 	e.GET("/provinces/:code/data.csv", a.publicData("csv"))
 	e.GET("/provinces/:code/data.json", a.publicData("json"))
 	e.GET("/badge/:file", a.badge)
+	e.GET("/report/province/:code", a.provinceReport)
 }

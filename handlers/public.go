@@ -150,7 +150,7 @@ func (a *App) publicData(format string) echo.HandlerFunc {
 		lang := a.lang(c)
 		name := fmt.Sprintf("sipas-%s-%s", r.Unit.Code, strings.ReplaceAll(rq.period.String(), "/", "_"))
 		var buf bytes.Buffer
-		mime := echo.MIMEApplicationJSONCharsetUTF8
+		mime := echo.MIMEApplicationJSON
 		if format == "json" {
 			err = json.NewEncoder(&buf).Encode(apijson.PublicProvinceDoc(r, h, lang, a.licence(c), a.now()))
 		} else {
