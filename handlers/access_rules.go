@@ -92,4 +92,7 @@ func insightRules(add func(rule, ...string)) {
 	add(ruleFigures, "GET /provinces/:code", "GET /provinces/:code/data.csv", "GET /provinces/:code/data.json", "GET /badge/:file")
 	// the report holds offices, alerts and held responses: the province's officials
 	add(ruleOfficial, "GET /report/province/:code")
+	// held responses: reviewed by province admins (their province) and admins; the thresholds by admins
+	add(ruleProvinceAdmin, "GET /admin/held", "POST /admin/held/review")
+	add(ruleAdmin, "POST /admin/held/rules")
 }

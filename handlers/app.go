@@ -84,8 +84,10 @@ type App struct {
 
 	rules map[string]routeRule // accessRules: who may use which route
 
-	projectionCache projectionCache // projections of the current year, see projection.go
-	dummyHash       string          // checked for an unknown account, so that it takes as long as a known one
+	projectionCache projectionCache  // projections of the current year, see projection.go
+	holds           survey.HoldWatch // this process's recent kiosk responses, see holds.go
+	holdRulesCache  holdRulesCache
+	dummyHash       string // checked for an unknown account, so that it takes as long as a known one
 }
 
 // New builds the app. now is the clock (time.Now outside tests).

@@ -73,6 +73,7 @@ func newBrowserTest(t *testing.T, cfg Config) *browserTest {
 	exe := chromiumPath(t)
 	store, units := openSeededStore(t)
 	counter := addDemoCounter(t, store, units, browserToday())
+	openAllHours(t, store) // the suite runs at any hour of the real clock
 	app, err := New(store, static.FS(), cfg, time.Now)
 	if err != nil {
 		t.Fatal(err)

@@ -36,6 +36,7 @@ type nationalPage struct {
 	Projected bool
 	// OpenAlerts is the number of open alerts within a signed-in reader's scope.
 	OpenAlerts int
+	Held       int64 // responses of the period held for review, in every province
 }
 
 // nationalRow is one province in the ranking table.
@@ -52,6 +53,7 @@ type nationalRow struct {
 	OverlapNext bool
 	Next        string
 	Projection  *survey.UnitProjection // the year's projection, on a current year's page
+	Held        int64                  // responses held for review, not counted
 }
 
 // dashboard shows the national ranking table and chart of a period.
@@ -66,13 +68,13 @@ func (a *App) dashboard(c echo.Context) error {
 	}
 	f := a.frame(c, rq, "/dashboard")
 	page := nationalPage{dashFrame: f, Average: r.Average, AverageCI: r.AverageCI, Pooled: r.Pooled,
-		Units: len(r.Units), Previous: a.msg(c, r.PreviousPeriod.Name()), Published: survey.PublishedAverages()}
+		Units: len(r.Units), Previous: a.msg(c, r.PreviousPeriod.Name()), Published: survey.PublishedAverages(), Held: r.Held}
 	var ranked []survey.Interval
 	provincePath := a.provincePath(c) // the dashboard for the signed-in, the public page for others
 	for _, u := range r.Units {
 		row := nationalRow{Rank: u.Rank, Code: u.Unit.Code, Name: u.Unit.Name, URL: f.Link(provincePath + u.Unit.Code),
 			Responses: u.Index.Responses, SIPAS: u.Index.SIPAS, CI: u.Index.CI95, Previous: u.Previous, Change: u.Change,
-			Low: u.Index.SIPAS != nil && !survey.Reliable(u.Index.Responses, a.cfg.MinSample)}
+			Low: u.Index.SIPAS != nil && !survey.Reliable(u.Index.Responses, a.cfg.MinSample), Held: u.Held}
 		if u.Index.SIPAS != nil {
 			page.WithData++
 			ranked = append(ranked, u.Index.CI95)

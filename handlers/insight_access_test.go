@@ -24,5 +24,11 @@ func insightRouteCases() []routeCase {
 		{route: "GET /badge/:file", rule: ruleFigures, target: "/badge/31.svg", ok: 200},
 		{route: "GET /report/province/:code", rule: ruleOfficial, target: "/report/province/31", ok: 200, code: "31"},
 		{route: "GET /report/province/:code", rule: ruleOfficial, target: "/report/province/48?lang=en", ok: 200, code: "48"},
+		{route: "GET /admin/held", rule: ruleProvinceAdmin, target: "/admin/held", ok: 200},
+		{route: "POST /admin/held/review", rule: ruleProvinceAdmin, target: "/admin/held/review", ok: 303, location: "/admin/held",
+			form: url.Values{"counter": {"999999"}, "day": {"20260310"}, "reasons": {"burst"}, "action": {"include"}}},
+		{route: "POST /admin/held/rules", rule: ruleAdmin, target: "/admin/held/rules", ok: 303, location: "/admin/held",
+			form: url.Values{"enabled": {"on"}, "burst_count": {"10"}, "burst_minutes": {"5"}, "run_length": {"6"}, "run_minutes": {"30"},
+				"open_from": {"07:00"}, "open_to": {"18:00"}, "open_days": {"1", "2", "3", "4", "5", "6"}}},
 	}
 }

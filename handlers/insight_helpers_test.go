@@ -56,3 +56,14 @@ func storeShares(t testing.TB, store *models.Store, c models.Counter, at time.Ti
 func vnDay(y int, m time.Month, d int) time.Time {
 	return time.Date(y, m, d, 10, 0, 0, 0, survey.VietnamTime())
 }
+
+// openAllHours sets the hold rules' opening hours to the whole week, so that a test on
+// the real clock holds no response for the hour it runs at.
+func openAllHours(t testing.TB, store *models.Store) {
+	t.Helper()
+	r := survey.DefaultHoldRules()
+	r.OpenFrom, r.OpenTo, r.OpenDays = "00:00", "24:00", []int{0, 1, 2, 3, 4, 5, 6}
+	if err := store.SetHoldRules(context.Background(), r, models.Actor{Addr: "test", Now: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -25,4 +25,8 @@ func (a *App) insightRoutes(e *echo.Echo) {
 	e.GET("/provinces/:code/data.json", a.publicData("json"))
 	e.GET("/badge/:file", a.badge)
 	e.GET("/report/province/:code", a.provinceReport)
+
+	admin.GET("/held", a.heldList)
+	admin.POST("/held/review", a.heldReview)
+	admin.POST("/held/rules", a.heldRules)
 }

@@ -98,14 +98,18 @@ func (a *App) kioskSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	outcome, err := a.submitter.Submit(c.Request().Context(), models.NewResponse{
+	ctx, now := c.Request().Context(), a.now()
+	// bursts, runs of identical answers, outside hours: stored, held for review (holds.go)
+	reasons, earlier := a.holds.Check(a.holdRules(ctx), k.counter.ID, id.String(), now, sub.Pattern())
+	outcome, err := a.submitter.Submit(ctx, models.NewResponse{
 		UUID: id.String(), Counter: k.counter, ProvinceID: k.counter.ProvinceID,
 		QuestionnaireID: k.questionnaire.ID, Channel: models.ChannelKiosk,
-		SubmittedAt: a.now(), Submission: sub, Tally: k.q.Tally(sub),
+		SubmittedAt: now, Submission: sub, Tally: k.q.Tally(sub), Held: reasonStrings(reasons),
 	})
 	if err != nil {
 		return err
 	}
+	a.holdEarlier(ctx, earlier, reasons)
 	if outcome == models.Conflict {
 		return a.fail(c, http.StatusConflict, a.t(c, "error.conflict"))
 	}

@@ -42,6 +42,7 @@ func navItems() []struct {
 		{"/admin/import", survey.Msg("auth.nav.import"), ruleProvinceAdmin},
 		{"/admin/users", survey.Msg("auth.nav.users"), ruleProvinceAdmin},
 		{"/admin/official", survey.Msg("auth.nav.official"), ruleProvinceAdmin},
+		{"/admin/held", survey.Msg("auth.nav.held"), ruleProvinceAdmin},
 		{"/admin/alerts", survey.Msg("auth.nav.alerts_admin"), ruleAdmin},
 		{"/admin/audit", survey.Msg("auth.nav.audit"), ruleAdmin},
 		{"/account", survey.Msg("auth.nav.account"), ruleSignedIn},

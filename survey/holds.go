@@ -1,5 +1,12 @@
 package survey
 
+import (
+	"hash/fnv"
+	"slices"
+	"sync"
+	"time"
+)
+
 // HoldReason says why a kiosk's response was held for review rather than counted.
 type HoldReason string
 
@@ -22,4 +29,180 @@ func (r HoldReason) Label() Message {
 		return Msg("held.reason.identical")
 	}
 	return Msg("held.reason.hours")
+}
+
+// HoldRules are the thresholds of the kiosk's checks, which administrators may change.
+// A response is held when, at its counter, it is one of more than BurstCount within
+// BurstMinutes (a burst), or the RunLength-th of consecutive identical answers within
+// RunMinutes (a run), or given outside opening hours (OpenFrom–OpenTo on OpenDays, Vietnam
+// time). The responses of the burst or run before it that were still counted are held
+// with it, so that a burst changes no figure from its first press.
+type HoldRules struct {
+	Enabled      bool   `json:"enabled"`
+	BurstCount   int    `json:"burst_count"`
+	BurstMinutes int    `json:"burst_minutes"`
+	RunLength    int    `json:"run_length"`
+	RunMinutes   int    `json:"run_minutes"`
+	OpenFrom     string `json:"open_from"` // HH:MM
+	OpenTo       string `json:"open_to"`   // HH:MM, exclusive
+	OpenDays     []int  `json:"open_days"` // time.Weekday: 0 Sunday … 6 Saturday
+}
+
+// DefaultHoldRules: more than 10 responses in 5 minutes, 6 identical in a row within 30
+// minutes, or outside 07:00–18:00 Monday to Saturday (One-Stop-Shops open on Saturday
+// mornings in many provinces).
+func DefaultHoldRules() HoldRules {
+	return HoldRules{Enabled: true, BurstCount: 10, BurstMinutes: 5, RunLength: 6, RunMinutes: 30,
+		OpenFrom: "07:00", OpenTo: "18:00", OpenDays: []int{1, 2, 3, 4, 5, 6}}
+}
+
+// Check says what is wrong with the rules, as an *InputError on the field; nil when none.
+func (r HoldRules) Check() error {
+	switch {
+	case r.BurstCount < 2 || r.BurstCount > 1000:
+		return inputError("burst_count", Msg("held.error.burst_count"))
+	case r.BurstMinutes < 1 || r.BurstMinutes > 24*60:
+		return inputError("burst_minutes", Msg("held.error.minutes"))
+	case r.RunLength < 2 || r.RunLength > 1000:
+		return inputError("run_length", Msg("held.error.run_length"))
+	case r.RunMinutes < 1 || r.RunMinutes > 24*60:
+		return inputError("run_minutes", Msg("held.error.minutes"))
+	}
+	from, okFrom := clockMinutes(r.OpenFrom)
+	to, okTo := clockMinutes(r.OpenTo)
+	if !okFrom || !okTo || from >= to {
+		return inputError("open_from", Msg("held.error.hours"))
+	}
+	for _, d := range r.OpenDays {
+		if d < 0 || d > 6 {
+			return inputError("open_days", Msg("held.error.days"))
+		}
+	}
+	return nil
+}
+
+// clockMinutes reads HH:MM as minutes after midnight (24:00 is the end of the day).
+func clockMinutes(s string) (int, bool) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		if s == "24:00" {
+			return 24 * 60, true
+		}
+		return 0, false
+	}
+	return t.Hour()*60 + t.Minute(), true
+}
+
+// Open tells whether at falls within opening hours, in Vietnam time.
+func (r HoldRules) Open(at time.Time) bool {
+	at = at.In(VietnamTime())
+	if !slices.Contains(r.OpenDays, int(at.Weekday())) {
+		return false
+	}
+	from, _ := clockMinutes(r.OpenFrom)
+	to, _ := clockMinutes(r.OpenTo)
+	m := at.Hour()*60 + at.Minute()
+	return m >= from && m < to
+}
+
+// Pattern is a fingerprint of a submission's answers: two with the same pattern gave the
+// same answers to everything.
+func (s Submission) Pattern() uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s.Encode()))
+	return h.Sum64()
+}
+
+// HoldWatch remembers, for each counter, the responses of the last minutes that this
+// process stored, so that bursts and runs are told without reading the database on the
+// kiosk's path. It is safe for concurrent use. Its memory is per process: several serve
+// processes behind one address each see their own share of a counter's responses.
+type HoldWatch struct {
+	mu       sync.Mutex
+	counters map[uint][]watched
+}
+
+type watched struct {
+	at      time.Time
+	pattern uint64
+	uuid    string
+	held    bool
+	reasons []HoldReason // its own, when it was held as it came
+}
+
+// maxWatched bounds what is remembered of one counter, whatever its traffic.
+const maxWatched = 2048
+
+// Check records a response at a counter and says whether to hold it (its reasons, none
+// to count it) and which earlier responses of the burst or run, counted until now, to
+// hold with it. A UUID it saw before (a retried submission) is answered as then and not
+// counted twice.
+func (w *HoldWatch) Check(r HoldRules, counter uint, uuid string, at time.Time, pattern uint64) (reasons []HoldReason, earlier []string) {
+	if !r.Enabled {
+		return nil, nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.counters == nil {
+		w.counters = map[uint][]watched{}
+	}
+	span := time.Duration(max(r.BurstMinutes, r.RunMinutes)) * time.Minute
+	list := w.counters[counter]
+	keep := 0
+	for keep < len(list) && at.Sub(list[keep].at) > span {
+		keep++
+	}
+	list = list[keep:]
+	for _, x := range list {
+		if x.uuid == uuid {
+			return x.reasons, nil
+		}
+	}
+	if len(list) >= maxWatched {
+		list = list[1:]
+	}
+	list = append(list, watched{at: at, pattern: pattern, uuid: uuid})
+	last := len(list) - 1
+	var take []int // earlier entries to hold
+	burst := time.Duration(r.BurstMinutes) * time.Minute
+	var inBurst []int
+	for i := last; i >= 0 && at.Sub(list[i].at) <= burst; i-- {
+		inBurst = append(inBurst, i)
+	}
+	if len(inBurst) > r.BurstCount {
+		reasons = append(reasons, HoldBurst)
+		take = append(take, inBurst[1:]...)
+	}
+	if n := r.RunLength; len(list) >= n {
+		run := list[len(list)-n:]
+		same := at.Sub(run[0].at) <= time.Duration(r.RunMinutes)*time.Minute
+		for _, x := range run {
+			same = same && x.pattern == pattern
+		}
+		if same {
+			reasons = append(reasons, HoldIdentical)
+			for i := len(list) - n; i < last; i++ {
+				take = append(take, i)
+			}
+		}
+	}
+	if !r.Open(at) {
+		reasons = append(reasons, HoldHours)
+	}
+	for _, i := range take {
+		if !list[i].held {
+			list[i].held = true
+			earlier = append(earlier, list[i].uuid)
+		}
+	}
+	list[last].held, list[last].reasons = len(reasons) > 0, reasons
+	w.counters[counter] = list
+	return reasons, earlier
+}
+
+// WeekdayName names a day of the week (time.Weekday: 0 Sunday … 6 Saturday).
+func WeekdayName(d int) Message {
+	names := [...]Message{Msg("weekday.0"), Msg("weekday.1"), Msg("weekday.2"), Msg("weekday.3"), Msg("weekday.4"),
+		Msg("weekday.5"), Msg("weekday.6")}
+	return names[(d%7+7)%7]
 }

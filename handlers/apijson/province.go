@@ -20,6 +20,7 @@ type Province struct {
 	Questionnaire string          `json:"questionnaire"`
 	MinSample     int             `json:"min_sample"`
 	Responses     int64           `json:"responses"`
+	Held          int64           `json:"held"` // responses held for review, not counted
 	SIPAS         *float64        `json:"sipas"`
 	CI95          survey.Interval `json:"ci95"`
 	Rank          *int            `json:"rank"`
@@ -93,6 +94,7 @@ type Place struct {
 	Name      string           `json:"name"`
 	Office    string           `json:"office,omitempty"`
 	Responses int64            `json:"responses"`
+	Held      int64            `json:"held"` // responses held for review, not counted
 	SIPAS     *float64         `json:"sipas"`
 	CI95      *survey.Interval `json:"ci95"`
 	Rank      *int             `json:"rank"` // within the province
@@ -161,7 +163,7 @@ func ProvinceDoc(r survey.ProvinceReport, current bool, lang string, words func(
 		Code: r.Unit.Code, Name: r.Unit.Name, ValidFrom: r.Unit.ValidFrom, ValidUntil: r.Unit.ValidUntil,
 		Includes: []Former{}, Period: p.String(), From: day(p.From), To: day(p.To),
 		Units: unitsName(current), Questionnaire: r.Questionnaire.Code, MinSample: r.MinSample,
-		Responses: r.Index.Responses, SIPAS: r.Index.SIPAS, CI95: r.Index.CI95, Rank: rank(r.Rank),
+		Responses: r.Index.Responses, Held: r.Held, SIPAS: r.Index.SIPAS, CI95: r.Index.CI95, Rank: rank(r.Rank),
 		Ranked: r.Ranked, Reliable: r.Reliable,
 		Previous: Previous{Period: r.PrevPeriod.String(), Responses: r.Previous.Responses, SIPAS: r.Previous.SIPAS, Change: r.Change},
 		Elements: []ElementDetail{}, Criteria: []CriterionDetail{}, Trend: []Month{}, Offices: []Place{},
@@ -214,7 +216,7 @@ func ProvinceDoc(r survey.ProvinceReport, current bool, lang string, words func(
 func places(rows []survey.PlaceIndex) []Place {
 	out := []Place{}
 	for _, r := range rows {
-		out = append(out, Place{Code: r.Code, Name: r.Name, Office: r.Office, Responses: r.Index.Responses,
+		out = append(out, Place{Code: r.Code, Name: r.Name, Office: r.Office, Responses: r.Index.Responses, Held: r.Held,
 			SIPAS: r.Index.SIPAS, CI95: ci(r.Index), Rank: rank(r.Rank), Reliable: r.Reliable, Sample: sample(r.Sample)})
 	}
 	return out
