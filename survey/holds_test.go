@@ -174,3 +174,17 @@ func TestHeldBesideFigures(t *testing.T) {
 		t.Errorf("province held %d, office %d, counter %d", pr.Held, pr.Offices[0].Held, pr.Counters[0].Held)
 	}
 }
+
+// BenchmarkHoldWatchCheck is the kiosk path's cost of the checks: one response at one of
+// 300 counters, each with a few recent responses remembered.
+func BenchmarkHoldWatchCheck(b *testing.B) {
+	r := DefaultHoldRules()
+	var w HoldWatch
+	at := tuesday9
+	i := 0
+	for b.Loop() {
+		at = at.Add(time.Second)
+		w.Check(r, uint(i%300), fmt.Sprintf("r%d", i), at, uint64(i))
+		i++
+	}
+}
