@@ -23,6 +23,7 @@ type alertsPage struct {
 	Open, Resolved []alertView
 	Feed           feedState
 	Errors         formErrors
+	Admin          bool // an administrator: a link to the alert settings
 }
 
 // alertView is an alert as the pages show it (partial "alert-card").
@@ -88,6 +89,9 @@ func (a *App) renderAlerts(c echo.Context, status int, errs formErrors, noteFor 
 		return err
 	}
 	page := alertsPage{basePage: p, Errors: errs}
+	if v, err := a.viewer(c); err == nil && v.user != nil {
+		page.Admin = survey.Role(v.user.Role) == survey.RoleAdmin
+	}
 	for _, r := range rows {
 		v := a.alertView(c, r, q)
 		v.CSRF = p.CSRF

@@ -43,7 +43,6 @@ func navItems() []struct {
 		{"/admin/users", survey.Msg("auth.nav.users"), ruleProvinceAdmin},
 		{"/admin/official", survey.Msg("auth.nav.official"), ruleProvinceAdmin},
 		{"/admin/held", survey.Msg("auth.nav.held"), ruleProvinceAdmin},
-		{"/admin/alerts", survey.Msg("auth.nav.alerts_admin"), ruleAdmin},
 		{"/admin/audit", survey.Msg("auth.nav.audit"), ruleAdmin},
 		{"/account", survey.Msg("auth.nav.account"), ruleSignedIn},
 	}
