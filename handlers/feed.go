@@ -152,7 +152,8 @@ func (a *App) atomEntry(c echo.Context, r models.AlertRow, q *survey.Questionnai
 	if r.ResolvedAt != nil {
 		title = a.t(c, "alerts.feed.entry_resolved", title)
 	}
-	summary := a.t(c, "alerts.feed.summary", doc.Since, views.Percent(l, r.BeforeSIPAS), views.Percent(l, r.AfterSIPAS),
+	since, _ := survey.ParseDate(doc.Since)
+	summary := a.t(c, "alerts.feed.summary", a.date(c, since), views.Percent(l, r.BeforeSIPAS), views.Percent(l, r.AfterSIPAS),
 		r.AfterResponses)
 	for _, cr := range doc.Criteria {
 		summary += "\n" + cr.Code + " " + cr.Text + ": " + views.Percent(l, cr.Before) + " → " + views.Percent(l, cr.After)

@@ -347,7 +347,11 @@ func (s *Store) ReviewHeld(ctx context.Context, key HeldKey, include bool, scope
 			return fmt.Errorf("review held responses: %d of %d changed meanwhile", len(uuids)-int(res.RowsAffected), len(uuids))
 		}
 		n = len(uuids)
-		target := fmt.Sprintf("counter %d, day %d, %s", key.CounterID, key.Day, key.Reasons)
+		var code string
+		if err := tx.Model(&Counter{}).Where("id = ?", key.CounterID).Pluck("code", &code).Error; err != nil {
+			return fmt.Errorf("read counter %d: %w", key.CounterID, err)
+		}
+		target := fmt.Sprintf("counter %s, day %d, %s", code, key.Day, key.Reasons)
 		return appendAudit(tx, by, kind, target, map[string]any{"state": HeldPending, "responses": n},
 			map[string]any{"state": state, "responses": n})
 	})
