@@ -39,12 +39,12 @@ func (q *Questionnaire) History(months map[int]*Tally, last, lastMonths, minSamp
 	}
 	m := last
 	for range lastMonths - 1 {
-		m = prevMonthKey(m)
+		m = PrevMonth(m)
 	}
 	for range lastMonths {
 		ix := q.Compute(months[m])
 		h.Months = append(h.Months, MonthIndex{Month: m, Index: ix, Reliable: Reliable(ix.Responses, minSample)})
-		m = nextMonthKey(m)
+		m = NextMonth(m)
 	}
 	return h
 }

@@ -188,7 +188,7 @@ func (q *Questionnaire) projectUnit(u Unit, months map[int]map[uint]*Tally, year
 	p := UnitProjection{Unit: u}
 	sum := func(from, to int) *Tally {
 		t := NewTally()
-		for m := from; m <= to; m = nextMonthKey(m) {
+		for m := from; m <= to; m = NextMonth(m) {
 			if c := months[m][u.ID]; c != nil {
 				t.Add(c)
 			}
@@ -230,7 +230,7 @@ func (q *Questionnaire) monthSpread(u Unit, months map[int]map[uint]*Tally, curr
 	var values, variances []float64
 	m := current
 	for range 12 {
-		m = prevMonthKey(m)
+		m = PrevMonth(m)
 		ix := q.Compute(months[m][u.ID])
 		if ix.SIPAS != nil && Reliable(ix.Responses, minSample) {
 			values = append(values, *ix.SIPAS)
@@ -255,14 +255,16 @@ func (q *Questionnaire) monthSpread(u Unit, months map[int]map[uint]*Tally, curr
 	return math.Max(minMonthSpread, math.Sqrt(math.Max(0, spread-meanVar)))
 }
 
-func nextMonthKey(m int) int {
+// NextMonth is the YYYYMM month after m.
+func NextMonth(m int) int {
 	if m%100 == 12 {
 		return (m/100+1)*100 + 1
 	}
 	return m + 1
 }
 
-func prevMonthKey(m int) int {
+// PrevMonth is the YYYYMM month before m.
+func PrevMonth(m int) int {
 	if m%100 == 1 {
 		return (m/100-1)*100 + 12
 	}
@@ -301,17 +303,8 @@ func (in ProjectionInput) yearFigures() map[int]Report {
 
 // unitHistory lists, for every year with our figure or an official one for code, both.
 func unitHistory(code string, ours map[int]Report, official map[int]map[string]float64) []YearComparison {
-	years := map[int]bool{}
-	for y := range ours {
-		years[y] = true
-	}
-	for y, byCode := range official {
-		if _, ok := byCode[code]; ok {
-			years[y] = true
-		}
-	}
 	var out []YearComparison
-	for _, y := range sortedYears(years) {
+	for _, y := range yearsWith(ours, official, code) {
 		yc := YearComparison{Year: y}
 		for _, u := range ours[y].Units {
 			if u.Unit.Code == code {
@@ -346,18 +339,9 @@ func provinceCalibration(history []YearComparison, ours map[int]Report, code str
 // nationalCalibration is the average gap between the official national averages and
 // ours (the mean of the provinces' SIPAS) over the years with both.
 func nationalCalibration(ours map[int]Report, official map[int]map[string]float64, minSample int) (Calibration, []YearComparison) {
-	years := map[int]bool{}
-	for y := range ours {
-		years[y] = true
-	}
-	for y, byCode := range official {
-		if _, ok := byCode[NationalCode]; ok {
-			years[y] = true
-		}
-	}
 	var history []YearComparison
 	var gaps []float64
-	for _, y := range sortedYears(years) {
+	for _, y := range yearsWith(ours, official, NationalCode) {
 		yc := YearComparison{Year: y, Ours: ours[y].Average, Responses: ours[y].Pooled.Responses}
 		if v, ok := official[y][NationalCode]; ok {
 			yc.Official = &v
@@ -393,7 +377,17 @@ func calibrationOf(basis string, gaps []float64) Calibration {
 	return c
 }
 
-func sortedYears(years map[int]bool) []int {
+// yearsWith lists, in order, the years with a figure of ours or an official one for code.
+func yearsWith(ours map[int]Report, official map[int]map[string]float64, code string) []int {
+	years := map[int]bool{}
+	for y := range ours {
+		years[y] = true
+	}
+	for y, byCode := range official {
+		if _, ok := byCode[code]; ok {
+			years[y] = true
+		}
+	}
 	out := make([]int, 0, len(years))
 	for y := range years {
 		out = append(out, y)

@@ -172,12 +172,7 @@ func ProvinceDoc(r survey.ProvinceReport, current bool, lang string, words func(
 	if r.Narrowed {
 		out.DetailScope = "office"
 	}
-	for _, f := range r.Formers {
-		out.Includes = append(out.Includes, Former{Code: f.Unit.Code, Name: f.Unit.Name, ValidUntil: f.Unit.ValidUntil})
-	}
-	for _, e := range r.Index.Elements {
-		out.Elements = append(out.Elements, ElementDetail{Code: e.Code, Name: e.Name.In(lang), Index: e.Index, Answered: e.Answered})
-	}
+	out.Includes, out.Elements = formersAndElements(r, lang)
 	for _, cr := range r.Index.Criteria {
 		out.Criteria = append(out.Criteria, CriterionDetail{Code: cr.Code, Element: cr.Element, Text: cr.Text.In(lang),
 			Index: cr.Index, CI95: cr.Wilson, Answered: cr.Answered, Satisfied: cr.Satisfied, Mean: cr.Mean,
@@ -211,6 +206,18 @@ func ProvinceDoc(r survey.ProvinceReport, current bool, lang string, words func(
 			Importance: pt.Importance, Answered: pt.Answered, Quadrant: string(pt.Quadrant), Label: words(pt.Quadrant.Label())})
 	}
 	return out
+}
+
+// formersAndElements are a report's former units and elements as the documents give them.
+func formersAndElements(r survey.ProvinceReport, lang string) ([]Former, []ElementDetail) {
+	formers, elements := []Former{}, []ElementDetail{}
+	for _, f := range r.Formers {
+		formers = append(formers, Former{Code: f.Unit.Code, Name: f.Unit.Name, ValidUntil: f.Unit.ValidUntil})
+	}
+	for _, e := range r.Index.Elements {
+		elements = append(elements, ElementDetail{Code: e.Code, Name: e.Name.In(lang), Index: e.Index, Answered: e.Answered})
+	}
+	return formers, elements
 }
 
 func places(rows []survey.PlaceIndex) []Place {

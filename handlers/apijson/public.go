@@ -66,12 +66,7 @@ func PublicProvinceDoc(r survey.ProvinceReport, h survey.History, lang string, l
 		Code: r.Unit.Code, Name: r.Unit.Name, Includes: []Former{}, Period: p.String(), From: day(p.From), To: day(p.To),
 		Responses: r.Index.Responses, SIPAS: r.Index.SIPAS, CI95: r.Index.CI95, Rank: rank(r.Rank), Ranked: r.Ranked,
 		Elements: []ElementDetail{}, Criteria: []PublicCrit{}, Years: []PublicPeriod{}, Months: []PublicPeriod{}}
-	for _, f := range r.Formers {
-		out.Includes = append(out.Includes, Former{Code: f.Unit.Code, Name: f.Unit.Name, ValidUntil: f.Unit.ValidUntil})
-	}
-	for _, e := range r.Index.Elements {
-		out.Elements = append(out.Elements, ElementDetail{Code: e.Code, Name: e.Name.In(lang), Index: e.Index, Answered: e.Answered})
-	}
+	out.Includes, out.Elements = formersAndElements(r, lang)
 	for _, c := range r.Index.Criteria {
 		out.Criteria = append(out.Criteria, PublicCrit{Code: c.Code, Element: c.Element, Text: c.Text.In(lang), Index: c.Index,
 			CI95: c.Wilson, Answered: c.Answered})
