@@ -38,6 +38,7 @@ func TestPublicProvincePage(t *testing.T) {
 	var doc struct {
 		Licence struct{ Name, URL string }
 		Code    string
+		Held    *int64  `json:"held"`
 		SIPAS   float64 `json:"sipas"`
 		Years   []struct {
 			Period string
@@ -50,7 +51,7 @@ func TestPublicProvincePage(t *testing.T) {
 	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &doc) != nil {
 		t.Fatalf("data.json: %d %.200s", rec.Code, rec.Body)
 	}
-	if doc.Licence.Name != "CC BY 4.0" || doc.Code != "31" || doc.SIPAS != 90 || len(doc.Years) != 2 || doc.Years[0].Period != "2025" ||
+	if doc.Licence.Name != "CC BY 4.0" || doc.Code != "31" || doc.Held == nil || doc.SIPAS != 90 || len(doc.Years) != 2 || doc.Years[0].Period != "2025" ||
 		doc.Years[0].SIPAS != 75 || len(doc.Months) != 24 || len(doc.Criteria) != 22 || doc.Offices != nil ||
 		!strings.Contains(doc.Criteria[0].Text, "One-Stop-Shop") {
 		t.Errorf("data.json %+v", doc)

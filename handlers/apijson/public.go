@@ -31,6 +31,7 @@ type PublicProvince struct {
 	From      string          `json:"from"`
 	To        string          `json:"to"`
 	Responses int64           `json:"responses"`
+	Held      int64           `json:"held"` // responses held for review, not counted
 	SIPAS     *float64        `json:"sipas"`
 	CI95      survey.Interval `json:"ci95"`
 	Rank      *int            `json:"rank"`
@@ -64,7 +65,7 @@ func PublicProvinceDoc(r survey.ProvinceReport, h survey.History, lang string, l
 	p := r.Period
 	out := PublicProvince{Licence: licence, Generated: now.In(survey.VietnamTime()).Format(time.RFC3339),
 		Code: r.Unit.Code, Name: r.Unit.Name, Includes: []Former{}, Period: p.String(), From: day(p.From), To: day(p.To),
-		Responses: r.Index.Responses, SIPAS: r.Index.SIPAS, CI95: r.Index.CI95, Rank: rank(r.Rank), Ranked: r.Ranked,
+		Responses: r.Index.Responses, Held: r.Held, SIPAS: r.Index.SIPAS, CI95: r.Index.CI95, Rank: rank(r.Rank), Ranked: r.Ranked,
 		Elements: []ElementDetail{}, Criteria: []PublicCrit{}, Years: []PublicPeriod{}, Months: []PublicPeriod{}}
 	out.Includes, out.Elements = formersAndElements(r, lang)
 	for _, c := range r.Index.Criteria {
