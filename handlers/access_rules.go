@@ -93,6 +93,7 @@ func accessRules() map[string]routeRule {
 	r["POST /admin/questionnaires/drafts/:draft/discard"] = routeRule{rule: ruleProvinceAdmin, maxBody: maxDesignerBody}
 	r["POST /admin/import"] = routeRule{rule: ruleProvinceAdmin, maxBody: maxImportMB << 20}
 	add(ruleAdmin, "GET /admin/audit", "GET /admin/audit.csv")
+	insightRules(add)
 	return r
 }
 
@@ -106,4 +107,22 @@ func (a *App) ruleOf(method, path string) (routeRule, bool) {
 		r.maxBody = defaultMaxBody
 	}
 	return r, ok
+}
+
+// insightRules are the rules of insightRoutes.
+func insightRules(add func(rule, ...string)) {
+	add(ruleProvinceAdmin, "GET /admin/official", "POST /admin/official")
+	// alerts: within the reader's scope, checked by the store's queries (no province in the path)
+	add(ruleOfficial, "GET /api/v1/alerts", "GET /alerts", "POST /alerts/:id/acknowledge")
+	add(ruleSignedIn, "POST /alerts/feed", "POST /alerts/feed/revoke")
+	// a feed reader has no session: the secret link is the credential
+	add(rulePublic, "GET /feeds/alerts/:token")
+	add(ruleAdmin, "GET /admin/alerts", "POST /admin/alerts/webhook", "POST /admin/alerts/scan")
+	// the public province pages and the badge: province-level figures, like /dashboard
+	add(ruleFigures, "GET /provinces/:code", "GET /provinces/:code/data.csv", "GET /provinces/:code/data.json", "GET /badge/:file")
+	// the report holds offices, alerts and held responses: the province's officials
+	add(ruleOfficial, "GET /report/province/:code")
+	// held responses: reviewed by province admins (their province) and admins; the thresholds by admins
+	add(ruleProvinceAdmin, "GET /admin/held", "POST /admin/held/review")
+	add(ruleAdmin, "POST /admin/held/rules")
 }

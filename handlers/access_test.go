@@ -110,7 +110,7 @@ func routeCases(fx routeFixture) []routeCase {
 	draft := fmt.Sprintf("/admin/questionnaires/drafts/%d", fx.draft)
 	device := fmt.Sprintf("%s/devices/%d", p31, fx.device)
 	phone := url.Values{"response_id": {uuid.NewString()}, "E1.1": {"5"}}
-	return []routeCase{
+	return append([]routeCase{
 		{route: "GET /healthz", rule: rulePublic, target: "/healthz", ok: 200},
 		{route: "GET /static*", rule: rulePublic, target: "/static/css/app.css", ok: 200},
 		{route: "GET /sw.js", rule: rulePublic, target: "/sw.js", ok: 200},
@@ -198,7 +198,7 @@ func routeCases(fx routeFixture) []routeCase {
 		{route: "GET /admin/questionnaires/versions/:version/paper", rule: ruleProvinceAdmin, target: "/admin/questionnaires/versions/1/paper?counter=demo-31", ok: 200, code: "31"},
 		{route: "GET /admin/questionnaires/versions/:version/template.csv", rule: ruleProvinceAdmin, target: "/admin/questionnaires/versions/1/template.csv?counter=demo-31", ok: 200, code: "31"},
 		{route: "GET /admin/questionnaires/versions/:version/template.xlsx", rule: ruleProvinceAdmin, target: "/admin/questionnaires/versions/1/template.xlsx?office=demo-31&province=31", ok: 200, code: "31"},
-	}
+	}, insightRouteCases()...)
 }
 
 // expected is the status of a case for a role: 303 to /login (401 for the API) for

@@ -72,6 +72,14 @@ func (a *App) apiProvince(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	pr, u, ok, err := a.projectionOf(c, rq.period, r.Unit.Code)
+	if err != nil {
+		return err
+	}
 	words := func(m survey.Message) string { return a.msg(c, m) }
-	return c.JSON(http.StatusOK, apijson.ProvinceDoc(r, rq.current, a.lang(c), words))
+	doc := apijson.ProvinceDoc(r, rq.current, a.lang(c), words)
+	if ok {
+		doc.Projection = apijson.ProjectionDoc(pr, u)
+	}
+	return c.JSON(http.StatusOK, doc)
 }

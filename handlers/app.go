@@ -49,12 +49,14 @@ type Config struct {
 	// Languages adds interface catalogues (i18n/<lang>.json) to the embedded ones, or
 	// replaces them; nil: the embedded ones only.
 	Languages fs.FS
+	// AlertsEvery is how often Background scans for drops (0: never; serve -alerts-every).
+	AlertsEvery time.Duration
 }
 
 // DefaultConfig is the configuration when nothing is set.
 func DefaultConfig() Config {
 	return Config{RateLimit: 30, MinSample: 30, Questionnaire: "sipas-counter", KioskResetSeconds: 90, ThanksSeconds: 6,
-		SessionIdle: 30 * time.Minute, SessionMaxAge: 12 * time.Hour, PasswordCost: survey.DefaultArgon2()}
+		SessionIdle: 30 * time.Minute, SessionMaxAge: 12 * time.Hour, PasswordCost: survey.DefaultArgon2(), AlertsEvery: 15 * time.Minute}
 }
 
 // withDefaults fills the settings a Config literal left zero.
@@ -83,8 +85,12 @@ type App struct {
 	cfg       Config
 	now       func() time.Time
 
-	rules     map[string]routeRule // accessRules: who may use which route
-	dummyHash string               // checked for an unknown account, so that it takes as long as a known one
+	rules map[string]routeRule // accessRules: who may use which route
+
+	projectionCache projectionCache  // projections of the current year, see projection.go
+	holds           survey.HoldWatch // this process's recent kiosk responses, see holds.go
+	holdRulesCache  holdRulesCache
+	dummyHash       string // checked for an unknown account, so that it takes as long as a known one
 }
 
 // New builds the app. now is the clock (time.Now outside tests).
@@ -166,6 +172,7 @@ func (a *App) Handler() *echo.Echo {
 	a.deviceRoutes(e)
 	a.fleetRoutes(e)
 	a.questionnaireRoutes(e)
+	a.insightRoutes(e)
 	return e
 }
 

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -647,6 +648,7 @@ func TestBrowserPagesAccessible(t *testing.T) {
 	cfg.ThanksSeconds = 60 // the thank-you page must stay while it is checked
 	b := newBrowserTest(t, cfg)
 	b.seedDemo(3000)
+	b.seedInsight()
 	if _, err := chromedp.Call(b.ctx, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true}); err != nil {
 		t.Fatal(err) // axe-core is injected into pages whose CSP allows only their own scripts
 	}
@@ -731,6 +733,14 @@ func TestBrowserPagesAccessible(t *testing.T) {
 		{"preview-frame-en", admin.draft + "/preview/frame?lang=en", jsStepper, 1, nil, false, true},
 		{"paper-vi", "/admin/questionnaires/versions/1/paper?counter=demo-31", jsLoaded, 3, nil, false, true},
 		{"paper-en", "/admin/questionnaires/versions/1/paper?lang=en", jsLoaded, 3, nil, false, true},
+	}
+	public, signed := insightPages()
+	first := slices.IndexFunc(pages, func(pc pageCase) bool { return pc.signedIn })
+	for i, p := range public { // before the first page that signs in
+		pages = slices.Insert(pages, first+i, pageCase{p[0], p[1], jsCharts, 5, nil, false, false})
+	}
+	for _, p := range signed {
+		pages = append(pages, pageCase{p[0], p[1], jsCharts, 3, nil, false, true})
 	}
 	signedIn := false
 	viewports := []struct {

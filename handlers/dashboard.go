@@ -33,6 +33,11 @@ type nationalPage struct {
 	AnyLow      bool
 	AnyOverlap  bool
 	ChartHeight string // CSS class giving the ranking chart room for its bars
+	// Projected says that the rows carry the projection of the year (a current year's page).
+	Projected bool
+	// OpenAlerts is the number of open alerts within a signed-in reader's scope.
+	OpenAlerts int
+	Held       int64 // responses of the period held for review, in every province
 }
 
 // nationalRow is one province in the ranking table.
@@ -48,6 +53,8 @@ type nationalRow struct {
 	Low         bool
 	OverlapNext bool
 	Next        string
+	Projection  *survey.UnitProjection // the year's projection, on a current year's page
+	Held        int64                  // responses held for review, not counted
 }
 
 // dashboard shows the national ranking table and chart of a period.
@@ -65,12 +72,13 @@ func (a *App) dashboard(c echo.Context) error {
 		return err
 	}
 	page := nationalPage{dashFrame: f, Average: r.Average, AverageCI: r.AverageCI, Pooled: r.Pooled,
-		Units: len(r.Units), Previous: a.msg(c, r.PreviousPeriod.Name()), Published: survey.PublishedAverages()}
+		Units: len(r.Units), Previous: a.msg(c, r.PreviousPeriod.Name()), Published: survey.PublishedAverages(), Held: r.Held}
 	var ranked []survey.Interval
+	provincePath := a.provincePath(c) // the dashboard for the signed-in, the public page for others
 	for _, u := range r.Units {
-		row := nationalRow{Rank: u.Rank, Code: u.Unit.Code, Name: u.Unit.Name, URL: f.Link("/dashboard/province/" + u.Unit.Code),
+		row := nationalRow{Rank: u.Rank, Code: u.Unit.Code, Name: u.Unit.Name, URL: f.Link(provincePath + u.Unit.Code),
 			Responses: u.Index.Responses, SIPAS: u.Index.SIPAS, CI: u.Index.CI95, Previous: u.Previous, Change: u.Change,
-			Low: u.Index.SIPAS != nil && !survey.Reliable(u.Index.Responses, a.cfg.MinSample)}
+			Low: u.Index.SIPAS != nil && !survey.Reliable(u.Index.Responses, a.cfg.MinSample), Held: u.Held}
 		if u.Index.SIPAS != nil {
 			page.WithData++
 			ranked = append(ranked, u.Index.CI95)
@@ -83,6 +91,12 @@ func (a *App) dashboard(c echo.Context) error {
 			page.Rows[i].OverlapNext, page.Rows[i].Next = true, page.Rows[i+1].Name
 			page.AnyOverlap = true
 		}
+	}
+	if err := a.addProjections(c, rq, &page); err != nil {
+		return err
+	}
+	if page.OpenAlerts, err = a.openAlerts(c); err != nil {
+		return err
 	}
 	page.Chart = a.rankingChart(c, page)
 	page.ChartHeight = fmt.Sprintf("bars-%d", min((page.WithData+9)/10*10, 70))
@@ -124,4 +138,31 @@ func (a *App) rankingChart(c echo.Context, page nationalPage) chart {
 	}
 	ch.YMin, ch.YMax = axisFloor(values...), fptr(100)
 	return ch
+}
+
+// addProjections gives every row of a current year's table the projection of the year.
+func (a *App) addProjections(c echo.Context, rq reportQuery, page *nationalPage) error {
+	if rq.period.Kind != "year" || rq.period.Year != a.now().In(survey.VietnamTime()).Year() {
+		return nil
+	}
+	pr, err := a.projections(c, rq.period.Year)
+	if err != nil {
+		return err
+	}
+	for i := range page.Rows {
+		if u, ok := pr.Of(page.Rows[i].Code); ok && u.SIPAS != nil {
+			page.Rows[i].Projection = &u
+			page.Projected = true
+		}
+	}
+	return nil
+}
+
+// provincePath is where the national table links a province: its dashboard for a
+// signed-in reader, its public page for anybody else.
+func (a *App) provincePath(c echo.Context) string {
+	if v, err := a.viewer(c); err == nil && v.user != nil {
+		return "/dashboard/province/"
+	}
+	return "/provinces/"
 }

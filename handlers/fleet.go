@@ -195,5 +195,6 @@ func (a *App) fleetHours(c echo.Context) error {
 	if err := a.store.SetOpeningHours(c.Request().Context(), pr.ID, h, a.actor(c)); err != nil {
 		return err
 	}
+	a.forgetHoldRules() // the kiosk's check of opening hours reads them again
 	return a.redirectWith(c, pr.path("fleet")+"?lang="+a.lang(c), noticeOf(survey.Msg("fleet.hours.saved")))
 }

@@ -204,14 +204,26 @@ func (a *App) kioskSubmit(mode string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		outcome, err := a.submitter.Submit(c.Request().Context(), models.NewResponse{
+		ctx, now := c.Request().Context(), a.now()
+		// A kiosk's bursts, runs of identical answers and (when turned on) answers outside
+		// opening hours are stored but held for review (holds.go). A citizen's own phone is
+		// not checked: answering later, at home, in the evening, is what that link is for.
+		var reasons []survey.HoldReason
+		var earlier []string
+		if mode == modeKiosk {
+			rules := a.holdRules(ctx)
+			open := !rules.OutsideHours || a.openAt(ctx, k.Counter.ProvinceID, now)
+			reasons, earlier = a.holds.Check(rules, k.Counter.ID, id.String(), now, sub.Pattern(), open)
+		}
+		outcome, err := a.submitter.Submit(ctx, models.NewResponse{
 			UUID: id.String(), Counter: k.Counter, ProvinceID: k.Counter.ProvinceID,
 			QuestionnaireID: k.Questionnaire.ID, Channel: channel,
-			SubmittedAt: a.now(), Submission: sub, Tally: k.Q.Tally(sub),
+			SubmittedAt: now, Submission: sub, Tally: k.Q.Tally(sub), Held: reasonStrings(reasons),
 		})
 		if err != nil {
 			return err
 		}
+		a.holdEarlier(ctx, earlier, reasons)
 		if outcome == models.Conflict {
 			return a.fail(c, http.StatusConflict, a.t(c, "error.conflict"))
 		}

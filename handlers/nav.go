@@ -42,8 +42,11 @@ func navItems() []struct {
 		{"/admin/questionnaires", survey.Msg("nav.questionnaires"), ruleProvinceAdmin},
 		{"/admin/places", survey.Msg("nav.places"), ruleProvinceAdmin},
 		{"/admin/fleet", survey.Msg("nav.fleet"), ruleProvinceAdmin},
+		{"/alerts", survey.Msg("auth.nav.alerts"), ruleOfficial},
 		{"/admin/import", survey.Msg("auth.nav.import"), ruleProvinceAdmin},
 		{"/admin/users", survey.Msg("auth.nav.users"), ruleProvinceAdmin},
+		{"/admin/official", survey.Msg("auth.nav.official"), ruleProvinceAdmin},
+		{"/admin/held", survey.Msg("auth.nav.held"), ruleProvinceAdmin},
 		{"/admin/audit", survey.Msg("auth.nav.audit"), ruleAdmin},
 		{"/account", survey.Msg("auth.nav.account"), ruleSignedIn},
 	}

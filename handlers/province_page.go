@@ -27,6 +27,9 @@ type provincePage struct {
 	Offices       placeTable
 	Counters      placeTable
 	PeriodDays    int
+	Proj          *projectionView // the year's projection, when the period is of the current year
+	Charts        bool
+	Alerts        []alertView // the open alerts of the province within the reader's scope
 }
 
 // criterionRow is one row of the criteria table (flat: templates find promoted fields slowly).
@@ -79,7 +82,15 @@ func (a *App) provinceDashboard(c echo.Context) error {
 		return err
 	}
 	page := provincePage{dashFrame: f, R: r, Q: r.Questionnaire, PrevName: a.msg(c, r.PrevPeriod.Name()),
-		NationalURL: f.Link("/dashboard"), PeriodDays: r.Days}
+		NationalURL: f.Link("/dashboard"), PeriodDays: r.Days, Charts: true}
+	if pr, u, ok, err := a.projectionOf(c, rq.period, r.Unit.Code); err != nil {
+		return err
+	} else if ok {
+		page.Proj = a.projectionViewOf(c, pr, u)
+	}
+	if page.Alerts, err = a.provinceAlerts(c, r, models.AlertFilter{OpenOnly: true}); err != nil {
+		return err
+	}
 	for _, cr := range r.Weakest {
 		page.Criteria = append(page.Criteria, criterionRow{Code: cr.Code, Text: cr.Text, Index: cr.Index, Wilson: cr.Wilson,
 			Answered: cr.Answered, Mean: cr.Mean, Values: cr.Values, Low: !survey.Reliable(cr.Answered, r.MinSample)})

@@ -18,12 +18,12 @@ import (
 // routeParams fills the parameters of the router's paths with values that exist in the
 // test app; a route with a parameter missing here fails the test, so that none is skipped.
 var routeParams = map[string]string{":code": "31", ":counter": "demo-31", "*": "/css/app.css", ":token": "no-such-token",
-	":office": "demo-31", ":version": "1"}
+	":office": "demo-31", ":version": "1", ":file": "31.svg"}
 
 // answersNotFound are the GET routes whose parameter names nothing the test app has (a
 // setup link exists only until the first administrator): their GET is a 404 page, and
 // their HEAD must be the same 404 without the page.
-var answersNotFound = map[string]bool{"/setup/:token": true, "/device/:token": true}
+var answersNotFound = map[string]bool{"/setup/:token": true, "/device/:token": true, "/feeds/alerts/:token": true}
 
 // Every GET route answers HEAD with the status and headers of its GET and no body.
 func TestEveryGETRouteAnswersHEAD(t *testing.T) {

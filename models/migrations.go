@@ -31,6 +31,7 @@ func migrations() []migration {
 		{2, "accounts, sessions, login throttling and the audit log", migrateV2},
 		{3, "re-encode kept counts with a checksum", migrateV3},
 		{5, "questionnaire drafts and assignments, closed offices and counters, kiosk devices", migrateV5},
+		{6, "official results, alerts, feed links, held responses", migrateV6},
 	}
 }
 

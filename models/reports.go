@@ -47,6 +47,9 @@ func (s *Store) National(ctx context.Context, nq NationalQuery) (survey.National
 			return survey.NationalInput{}, err
 		}
 	}
+	if in.Held, err = s.PendingHeld(ctx, HeldFilter{Scope: nq.Scope, Period: &nq.Period}, ByProvince); err != nil {
+		return survey.NationalInput{}, err
+	}
 	return in, nil
 }
 
@@ -135,6 +138,10 @@ func (s *Store) provinceCounts(ctx context.Context, p survey.Period, scope Scope
 		c.Months[m] = t
 	}
 	c.OfficePlaces, c.CounterPlaces, err = s.placesIn(ctx, scope, idsOf(c.Offices), idsOf(c.Counters))
+	if err != nil {
+		return c, err
+	}
+	c.Held, err = s.pendingHeldIn(ctx, p, territory, scope)
 	return c, err
 }
 

@@ -22,6 +22,9 @@ type NewResponse struct {
 	SubmittedAt     time.Time
 	Submission      survey.Submission
 	Tally           *survey.Tally // q.Tally(Submission)
+	// Held, when not empty, gives the reasons (survey.HoldReason) to store the response
+	// without adding its counts, until an administrator reviews it (held.go).
+	Held []string
 }
 
 // Outcome is what happened to one response of a batch.
@@ -86,7 +89,9 @@ func prepareBatch(batch []NewResponse) preparedBatch {
 			QuestionnaireID: r.QuestionnaireID, Channel: r.Channel, Field: r.Submission.Field,
 			SubmittedAt: r.SubmittedAt.UTC(), Day: survey.DayKey(r.SubmittedAt), Answers: r.Submission.Encode(),
 		}
-		p.counts.add(r)
+		if len(r.Held) == 0 {
+			p.counts.add(r)
+		}
 	}
 	return p
 }
@@ -120,12 +125,15 @@ func submitPrepared(tx writeTx, p preparedBatch) ([]Outcome, error) {
 	if len(rows) < len(p.rows) {
 		counts = newTallySet()
 		for i, o := range outcomes {
-			if o == Stored {
+			if o == Stored && len(p.batch[i].Held) == 0 {
 				counts.add(p.batch[i])
 			}
 		}
 	}
 	if err := insertResponses(tx, rows); err != nil {
+		return nil, err
+	}
+	if err := insertHeld(tx, p.batch, outcomes); err != nil {
 		return nil, err
 	}
 	if err := counts.save(tx); err != nil {

@@ -123,19 +123,9 @@ func (q TallyQuery) pieces(prints map[int]string) []tallyPiece {
 	return out
 }
 
-func nextMonth(m int) int {
-	if m%100 == 12 {
-		return (m/100+1)*100 + 1
-	}
-	return m + 1
-}
+func nextMonth(m int) int { return survey.NextMonth(m) }
 
-func prevMonth(m int) int {
-	if m%100 == 1 {
-		return (m/100-1)*100 + 12
-	}
-	return m - 1
-}
+func prevMonth(m int) int { return survey.PrevMonth(m) }
 
 // print is the fingerprint of the piece's months; "" when none has responses.
 func (p tallyPiece) print(prints map[int]string) string {

@@ -146,7 +146,7 @@ func (v *verifier) plan() ([]counterSpan, []int, error) {
 // recompute adds the counts of a counter's responses of month m to set.
 func (v *verifier) recompute(ctx context.Context, counterID uint, m int, set tallySet) error {
 	rows, err := v.db.Raw("SELECT uuid, office_id, province_id, questionnaire_id, submitted_at, answers FROM responses "+
-		"WHERE counter_id = ? AND day BETWEEN ? AND ?", counterID, m*100, m*100+99).Rows()
+		"WHERE counter_id = ? AND day BETWEEN ? AND ? AND "+notHeld, counterID, m*100, m*100+99).Rows()
 	if err != nil {
 		return fmt.Errorf("read responses: %w", err)
 	}

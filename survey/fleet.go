@@ -94,6 +94,13 @@ func (h OpeningHours) Weekdays() []time.Weekday {
 	return out
 }
 
+// OpenAt tells whether the moment at falls within opening hours, in Vietnam time.
+func (h OpeningHours) OpenAt(at time.Time) bool {
+	at = at.In(VietnamTime())
+	m := at.Hour()*60 + at.Minute()
+	return h.Days[at.Weekday()] && m >= h.Open && m < h.Close
+}
+
 // OpenBetween is how much of the time from from to to fell within opening hours.
 func (h OpeningHours) OpenBetween(from, to time.Time) time.Duration {
 	if !to.After(from) {

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -132,3 +133,7 @@ func UnitsQuery(s string) (current bool, err error) {
 	}
 	return false, periodError(Msg("period.error.units", s))
 }
+
+// ShortName is the unit's name without "Thành phố" (city): "Hải Phòng", as badges and
+// headlines name it.
+func (u Unit) ShortName() string { return strings.TrimPrefix(u.Name, "Thành phố ") }

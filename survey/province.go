@@ -37,6 +37,15 @@ type ProvinceCounts struct {
 	// OfficePlaces and CounterPlaces are the offices and counters of the territory and
 	// those where counts were kept for it, in the order the report lists them.
 	OfficePlaces, CounterPlaces []Place
+	// Held are the responses of the period held for review, not counted in any of these.
+	Held PendingHeld
+}
+
+// PendingHeld counts the responses held for review that a report's figures would include:
+// of the whole territory, and by office and counter (within what the reader may see).
+type PendingHeld struct {
+	Territory         int64
+	Offices, Counters map[uint]int64
 }
 
 // Place is an office or a counter as a report shows it.
@@ -73,6 +82,9 @@ type ProvinceReport struct {
 	// Narrowed says that what is below province level (offices, counters, fields,
 	// perceptions, priorities) is only the part the reader may see, not the province.
 	Narrowed bool
+	// Held is the number of the territory's responses of the period held for review: not
+	// counted in Index until an administrator includes them.
+	Held int64
 }
 
 // Former is a former unit merged into the province, and its last day.
@@ -96,6 +108,7 @@ type PlaceIndex struct {
 	Rank     int
 	Reliable bool
 	Sample   Adequacy
+	Held     int64 // responses held for review, not in Index
 }
 
 // FieldIndex is the index of one procedure field; Value "" gathers the responses that
@@ -149,6 +162,7 @@ func (in ProvinceInput) Report(now time.Time, minSample int) (ProvinceReport, er
 	}
 	r.Priority = Priorities(detail, int64(minSample))
 	r.Offices, r.Counters = q.placeIndices(c, r.Days, minSample)
+	r.Held = c.Held.Territory
 	r.Fields = q.fieldIndices(c.Fields, minSample)
 	for _, x := range q.Perceptions() {
 		r.Perceptions = append(r.Perceptions, x.Shares(whole))
@@ -167,11 +181,13 @@ func (q *Questionnaire) placeIndices(c ProvinceCounts, days, minSample int) (off
 	names := map[uint]string{}
 	for _, o := range c.OfficePlaces {
 		names[o.ID] = o.Name
-		offices = append(offices, row(o, c.Offices[o.ID]))
+		r := row(o, c.Offices[o.ID])
+		r.Held = c.Held.Offices[o.ID]
+		offices = append(offices, r)
 	}
 	for _, ct := range c.CounterPlaces {
 		r := row(ct, c.Counters[ct.ID])
-		r.Office = names[ct.OfficeID]
+		r.Office, r.Held = names[ct.OfficeID], c.Held.Counters[ct.ID]
 		counters = append(counters, r)
 	}
 	rankPlaces(offices)

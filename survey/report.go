@@ -14,6 +14,8 @@ type UnitIndex struct {
 	// Change this period's minus it, in points; nil when either is undefined or the
 	// previous period was not asked for.
 	Previous, Change *float64
+	// Held is the number of the unit's responses of the period held for review, not in Index.
+	Held int64
 }
 
 // Report is the national table of a period: every unit in force on Day with its index and
@@ -28,6 +30,7 @@ type Report struct {
 	Average        *float64
 	AverageCI      Interval
 	Pooled         Index
+	Held           int64 // responses of the period held for review, in every unit
 }
 
 // NationalInput is what a national table is computed from, as the store reads it: the
@@ -41,6 +44,8 @@ type NationalInput struct {
 	// Previous holds the counts of Period.Previous(), for the change of every unit; nil
 	// when the change is not wanted.
 	Previous map[uint]*Tally
+	// Held counts the responses of the period held for review, by stored unit.
+	Held map[uint]int64
 }
 
 // Report is the national table of the input's period shown with the units in force on day
@@ -48,6 +53,7 @@ type NationalInput struct {
 func (in NationalInput) Report(day time.Time) Report {
 	q := in.Questionnaire
 	r := q.NationalReport(in.Units, in.Counts, in.Period, day)
+	r.addHeld(in.Units, in.Held)
 	if in.Previous == nil {
 		return r
 	}
@@ -68,22 +74,10 @@ func (in NationalInput) Report(day time.Time) Report {
 // the unit that took over their territory.
 func (q *Questionnaire) NationalReport(all []Unit, counts map[uint]*Tally, p Period, day time.Time) Report {
 	targets := UnitsOn(all, dayString(day))
-	byID := make(map[uint]Unit, len(all))
-	for _, u := range all {
-		byID[u.ID] = u
-	}
-	merged := make(map[uint]*Tally, len(targets))
+	merged := mergeOnto(all, targets, counts)
 	pooled := NewTally()
-	for id, t := range counts {
+	for _, t := range counts {
 		pooled.Add(t)
-		succ, ok := Successor(byID[id], targets)
-		if !ok {
-			continue // a later unit's responses cannot be split back onto earlier units
-		}
-		if merged[succ.ID] == nil {
-			merged[succ.ID] = NewTally()
-		}
-		merged[succ.ID].Add(t)
 	}
 	r := Report{Questionnaire: q, Period: p, PreviousPeriod: p.Previous(), Day: day, Pooled: q.Compute(pooled)}
 	sipas := make([]*float64, len(targets))
@@ -107,6 +101,61 @@ func (q *Questionnaire) NationalReport(all []Unit, counts map[uint]*Tally, p Per
 	}
 	SortByRank(r.Units, func(u UnitIndex) (int, string) { return u.Rank, u.Unit.Code })
 	return r
+}
+
+// addHeld gives every unit of the report the held responses of its territory.
+func (r *Report) addHeld(all []Unit, held map[uint]int64) {
+	if len(held) == 0 {
+		return
+	}
+	byID := make(map[uint]Unit, len(all))
+	for _, u := range all {
+		byID[u.ID] = u
+	}
+	targets := make([]Unit, len(r.Units))
+	for i, u := range r.Units {
+		targets[i] = u.Unit
+	}
+	for id, n := range held {
+		r.Held += n
+		if succ, ok := Successor(byID[id], targets); ok {
+			for i := range r.Units {
+				if r.Units[i].Unit.ID == succ.ID {
+					r.Units[i].Held += n
+				}
+			}
+		}
+	}
+}
+
+// mergeOnto adds the counts kept per stored unit onto the targets that took over each
+// unit's territory (the unit itself, or its successor through merged_from). A target
+// with one source shares that source's tally: the result is for reading only.
+func mergeOnto(all, targets []Unit, counts map[uint]*Tally) map[uint]*Tally {
+	byID := make(map[uint]Unit, len(all))
+	for _, u := range all {
+		byID[u.ID] = u
+	}
+	merged := make(map[uint]*Tally, len(targets))
+	owned := map[uint]bool{}
+	for id, t := range counts {
+		succ, ok := Successor(byID[id], targets)
+		if !ok {
+			continue // a later unit's responses cannot be split back onto earlier units
+		}
+		switch sum := merged[succ.ID]; {
+		case sum == nil:
+			merged[succ.ID] = t
+		case !owned[succ.ID]:
+			own := NewTally()
+			own.Add(sum)
+			own.Add(t)
+			merged[succ.ID], owned[succ.ID] = own, true
+		default:
+			sum.Add(t)
+		}
+	}
+	return merged
 }
 
 // SortByRank orders ranked items first, best first, then unranked ones by key.

@@ -47,6 +47,10 @@ func Percent(l Locale, v any) string {
 	return l.percent(l.decimals(x, 2))
 }
 
+// Percent1 writes a percentage with one decimal the way the locale does (88,1 % in
+// Vietnamese, 88.1% in English), as a badge shows it.
+func Percent1(l Locale, x float64) string { return l.percent(l.decimals(x, 1)) }
+
 // Number writes an integer with thousands separators (1.234.567 in Vietnamese, 1,234,567 in English).
 func Number(l Locale, v any) string {
 	x, ok := number(v)

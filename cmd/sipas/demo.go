@@ -20,6 +20,7 @@ func demo(ctx context.Context, env cmdEnv, args []string) error {
 	dsn := dbFlag(fs)
 	n := fs.Int("responses", 5000, "synthetic responses to create (env SIPAS_RESPONSES)")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic data; the same seed makes the same responses (env SIPAS_SEED)")
+	scenarios := fs.Bool("scenarios", false, "also two counters in Hải Phòng for the early alerts: drop-31, whose answers fell over the last two weeks, and steady-31 (env SIPAS_SCENARIOS)")
 	if err := parseFlags(fs, env, args); err != nil {
 		return err
 	}
@@ -64,6 +65,11 @@ func demo(ctx context.Context, env cmdEnv, args []string) error {
 		counters[i] = counter
 	}
 	fmt.Fprintf(env.stdout, "demo counters ready in %d provinces: /kiosk/demo-<code>, e.g. /kiosk/demo-31\n", len(counters))
+	if *scenarios {
+		if err := alertScenario(ctx, env, store, q, qrow.ID, *seed, now); err != nil {
+			return err
+		}
+	}
 	if *n == 0 {
 		return nil
 	}

@@ -29,6 +29,7 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	public := fs.Bool("public", true, "show the province-level figures (ranking, indices, their API and exports) to anyone; false: to signed-in users only (env SIPAS_PUBLIC)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark the session cookie Secure even over plain HTTP, behind a TLS proxy (env SIPAS_SECURE_COOKIES)")
 	fs.DurationVar(&cfg.SessionIdle, "session-idle", cfg.SessionIdle, "sign a session out after so long unused (env SIPAS_SESSION_IDLE)")
+	fs.DurationVar(&cfg.AlertsEvery, "alerts-every", cfg.AlertsEvery, "scan every counter and office for a drop in satisfaction this often; 0 for never (env SIPAS_ALERTS_EVERY)")
 	backupEvery := fs.Duration("backup-every", 0, "keep a copy of the SQLite database this often, e.g. 24h; 0 for none (env SIPAS_BACKUP_EVERY)")
 	backupKeep := fs.Int("backup-keep", 7, "how many of those copies to keep (env SIPAS_BACKUP_KEEP)")
 	backupDir := fs.String("backup-dir", "", "directory of the copies; default: backups beside the database (env SIPAS_BACKUP_DIR)")
@@ -36,6 +37,9 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	cfg.FiguresNeedSignIn = !*public
+	if cfg.AlertsEvery != 0 && cfg.AlertsEvery < time.Minute {
+		return fmt.Errorf("-alerts-every %s: at least 1m, or 0", cfg.AlertsEvery)
+	}
 	if cfg.SessionIdle < time.Minute {
 		return fmt.Errorf("-session-idle must be at least 1m")
 	}
@@ -76,6 +80,10 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	defer app.Close() // after the server stopped: the last submissions are written
+	jobs, stopJobs := context.WithCancel(ctx)
+	var background sync.WaitGroup
+	background.Go(func() { app.Background(jobs) }) // the alert scan and webhook deliveries
+	defer func() { stopJobs(); background.Wait() }()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

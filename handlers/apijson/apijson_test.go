@@ -53,12 +53,12 @@ func TestNationalDocFields(t *testing.T) {
 		t.Errorf("top keys %s", got)
 	}
 	national := doc["national"].(map[string]any)
-	if got := keys(national); got != "ci95,pooled,provinces_with_responses,responses,sipas" {
+	if got := keys(national); got != "ci95,held,pooled,provinces_with_responses,responses,sipas" {
 		t.Errorf("national keys %s", got)
 	}
 	provinces := doc["provinces"].([]any)
 	p := provinces[0].(map[string]any)
-	if got := keys(p); got != "ci95,code,criteria,elements,name,rank,responses,sipas" {
+	if got := keys(p); got != "ci95,code,criteria,elements,held,name,rank,responses,sipas" {
 		t.Errorf("province keys %s", got)
 	}
 	if got := keys(p["elements"].([]any)[0].(map[string]any)); got != "code,index,name" {

@@ -24,6 +24,7 @@ type National struct {
 // NationalSummary is the national line.
 type NationalSummary struct {
 	Responses int64           `json:"responses"`
+	Held      int64           `json:"held"`  // responses held for review, not counted`
 	SIPAS     *float64        `json:"sipas"` // the unweighted mean of the provinces, as MoHA reports it
 	CI95      survey.Interval `json:"ci95"`
 	Provinces int             `json:"provinces_with_responses"`
@@ -41,6 +42,7 @@ type NationalUnit struct {
 	Code      string              `json:"code"`
 	Name      string              `json:"name"`
 	Responses int64               `json:"responses"`
+	Held      int64               `json:"held"` // responses held for review, not counted
 	SIPAS     *float64            `json:"sipas"`
 	CI95      *survey.Interval    `json:"ci95"`
 	Rank      *int                `json:"rank"`
@@ -69,12 +71,12 @@ func NationalDoc(r survey.Report, current bool, lang string) National {
 	out := National{
 		Year: r.Period.Year, Period: r.Period.String(), Units: unitsName(current),
 		From: day(r.Period.From), To: day(r.Period.To), Questionnaire: r.Questionnaire.Code,
-		National: NationalSummary{Responses: r.Pooled.Responses, SIPAS: r.Average, CI95: r.AverageCI,
+		National: NationalSummary{Responses: r.Pooled.Responses, Held: r.Held, SIPAS: r.Average, CI95: r.AverageCI,
 			Pooled: NationalPooled{SIPAS: r.Pooled.SIPAS, CI95: r.Pooled.CI95}},
 		Provinces: make([]NationalUnit, 0, len(r.Units)),
 	}
 	for _, u := range r.Units {
-		p := NationalUnit{Code: u.Unit.Code, Name: u.Unit.Name, Responses: u.Index.Responses, SIPAS: u.Index.SIPAS}
+		p := NationalUnit{Code: u.Unit.Code, Name: u.Unit.Name, Responses: u.Index.Responses, Held: u.Held, SIPAS: u.Index.SIPAS}
 		if u.Index.SIPAS != nil {
 			ci, rank := u.Index.CI95, u.Rank
 			p.CI95, p.Rank = &ci, &rank

@@ -8,27 +8,31 @@ import (
 
 // Province is the document of GET /api/v1/sipas/provinces/:code.
 type Province struct {
-	Code          string            `json:"code"`
-	Name          string            `json:"name"`
-	ValidFrom     string            `json:"valid_from"`
-	ValidUntil    string            `json:"valid_until,omitempty"`
-	Includes      []Former          `json:"includes"` // former units merged into it whose counts are included
-	Period        string            `json:"period"`
-	From          string            `json:"from"`
-	To            string            `json:"to"`
-	Units         string            `json:"units"`
-	Questionnaire string            `json:"questionnaire"`
-	MinSample     int               `json:"min_sample"`
-	Responses     int64             `json:"responses"`
-	SIPAS         *float64          `json:"sipas"`
-	CI95          survey.Interval   `json:"ci95"`
-	Rank          *int              `json:"rank"`
-	Ranked        int               `json:"ranked_provinces"`
-	Reliable      bool              `json:"reliable"`
-	Previous      Previous          `json:"previous"`
-	Elements      []ElementDetail   `json:"elements"`
-	Criteria      []CriterionDetail `json:"criteria"`
-	Trend         []Month           `json:"trend"`
+	Code          string          `json:"code"`
+	Name          string          `json:"name"`
+	ValidFrom     string          `json:"valid_from"`
+	ValidUntil    string          `json:"valid_until,omitempty"`
+	Includes      []Former        `json:"includes"` // former units merged into it whose counts are included
+	Period        string          `json:"period"`
+	From          string          `json:"from"`
+	To            string          `json:"to"`
+	Units         string          `json:"units"`
+	Questionnaire string          `json:"questionnaire"`
+	MinSample     int             `json:"min_sample"`
+	Responses     int64           `json:"responses"`
+	Held          int64           `json:"held"` // responses held for review, not counted
+	SIPAS         *float64        `json:"sipas"`
+	CI95          survey.Interval `json:"ci95"`
+	Rank          *int            `json:"rank"`
+	Ranked        int             `json:"ranked_provinces"`
+	Reliable      bool            `json:"reliable"`
+	Previous      Previous        `json:"previous"`
+	// Projection is the year's projection when the period is of the current year (set
+	// with ProjectionDoc); null otherwise or with too few responses so far.
+	Projection *Projection       `json:"projection"`
+	Elements   []ElementDetail   `json:"elements"`
+	Criteria   []CriterionDetail `json:"criteria"`
+	Trend      []Month           `json:"trend"`
 	// DetailScope is "office" when offices, counters, fields, perceptions and priorities
 	// are only the reader's office's (an official of one office), absent otherwise.
 	DetailScope string     `json:"detail_scope,omitempty"`
@@ -90,6 +94,7 @@ type Place struct {
 	Name      string           `json:"name"`
 	Office    string           `json:"office,omitempty"`
 	Responses int64            `json:"responses"`
+	Held      int64            `json:"held"` // responses held for review, not counted
 	SIPAS     *float64         `json:"sipas"`
 	CI95      *survey.Interval `json:"ci95"`
 	Rank      *int             `json:"rank"` // within the province
@@ -158,7 +163,7 @@ func ProvinceDoc(r survey.ProvinceReport, current bool, lang string, words func(
 		Code: r.Unit.Code, Name: r.Unit.Name, ValidFrom: r.Unit.ValidFrom, ValidUntil: r.Unit.ValidUntil,
 		Includes: []Former{}, Period: p.String(), From: day(p.From), To: day(p.To),
 		Units: unitsName(current), Questionnaire: r.Questionnaire.Code, MinSample: r.MinSample,
-		Responses: r.Index.Responses, SIPAS: r.Index.SIPAS, CI95: r.Index.CI95, Rank: rank(r.Rank),
+		Responses: r.Index.Responses, Held: r.Held, SIPAS: r.Index.SIPAS, CI95: r.Index.CI95, Rank: rank(r.Rank),
 		Ranked: r.Ranked, Reliable: r.Reliable,
 		Previous: Previous{Period: r.PrevPeriod.String(), Responses: r.Previous.Responses, SIPAS: r.Previous.SIPAS, Change: r.Change},
 		Elements: []ElementDetail{}, Criteria: []CriterionDetail{}, Trend: []Month{}, Offices: []Place{},
@@ -167,12 +172,7 @@ func ProvinceDoc(r survey.ProvinceReport, current bool, lang string, words func(
 	if r.Narrowed {
 		out.DetailScope = "office"
 	}
-	for _, f := range r.Formers {
-		out.Includes = append(out.Includes, Former{Code: f.Unit.Code, Name: f.Unit.Name, ValidUntil: f.Unit.ValidUntil})
-	}
-	for _, e := range r.Index.Elements {
-		out.Elements = append(out.Elements, ElementDetail{Code: e.Code, Name: e.Name.In(lang), Index: e.Index, Answered: e.Answered})
-	}
+	out.Includes, out.Elements = formersAndElements(r, lang)
 	for _, cr := range r.Index.Criteria {
 		out.Criteria = append(out.Criteria, CriterionDetail{Code: cr.Code, Element: cr.Element, Text: cr.Text.In(lang),
 			Index: cr.Index, CI95: cr.Wilson, Answered: cr.Answered, Satisfied: cr.Satisfied, Mean: cr.Mean,
@@ -208,10 +208,22 @@ func ProvinceDoc(r survey.ProvinceReport, current bool, lang string, words func(
 	return out
 }
 
+// formersAndElements are a report's former units and elements as the documents give them.
+func formersAndElements(r survey.ProvinceReport, lang string) ([]Former, []ElementDetail) {
+	formers, elements := []Former{}, []ElementDetail{}
+	for _, f := range r.Formers {
+		formers = append(formers, Former{Code: f.Unit.Code, Name: f.Unit.Name, ValidUntil: f.Unit.ValidUntil})
+	}
+	for _, e := range r.Index.Elements {
+		elements = append(elements, ElementDetail{Code: e.Code, Name: e.Name.In(lang), Index: e.Index, Answered: e.Answered})
+	}
+	return formers, elements
+}
+
 func places(rows []survey.PlaceIndex) []Place {
 	out := []Place{}
 	for _, r := range rows {
-		out = append(out, Place{Code: r.Code, Name: r.Name, Office: r.Office, Responses: r.Index.Responses,
+		out = append(out, Place{Code: r.Code, Name: r.Name, Office: r.Office, Responses: r.Index.Responses, Held: r.Held,
 			SIPAS: r.Index.SIPAS, CI95: ci(r.Index), Rank: rank(r.Rank), Reliable: r.Reliable, Sample: sample(r.Sample)})
 	}
 	return out
