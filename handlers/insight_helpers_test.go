@@ -56,4 +56,3 @@ func storeShares(t testing.TB, store *models.Store, c models.Counter, at time.Ti
 func vnDay(y int, m time.Month, d int) time.Time {
 	return time.Date(y, m, d, 10, 0, 0, 0, survey.VietnamTime())
 }
-

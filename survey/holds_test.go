@@ -191,7 +191,9 @@ func BenchmarkHoldWatchCheck(b *testing.B) {
 
 func TestOpeningHoursOpenAt(t *testing.T) {
 	h := DefaultOpeningHours() // 07:30–17:00, Monday to Friday
-	at := func(day, hour, minute int) time.Time { return time.Date(2026, 3, day, hour, minute, 0, 0, VietnamTime()) }
+	at := func(day, hour, minute int) time.Time {
+		return time.Date(2026, 3, day, hour, minute, 0, 0, VietnamTime())
+	}
 	for _, tt := range []struct {
 		name string
 		at   time.Time
