@@ -46,6 +46,9 @@ type Config struct {
 	SessionIdle, SessionMaxAge time.Duration
 	// PasswordCost is the cost of new password hashes.
 	PasswordCost survey.Argon2Params
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Real-IP name
+	// the client; none by default (serve -trusted-proxies).
+	TrustedProxies TrustedProxies
 }
 
 // DefaultConfig is the configuration when nothing is set.
@@ -126,6 +129,7 @@ func (a *App) Handler() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.Renderer = a
 	e.HTTPErrorHandler = a.handleError
+	e.IPExtractor = a.cfg.TrustedProxies.clientAddr // c.RealIP(): the peer, or what trusted proxies say
 	e.Pre(headAsGet)
 	e.Use(middleware.Recover())
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
@@ -177,8 +181,9 @@ func (a *App) serviceWorker(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", data)
 }
 
-// rateLimit limits kiosk submissions per client address; the address is used only here,
-// in memory, and never stored with a response.
+// rateLimit limits kiosk submissions per client address (c.RealIP, see clientaddr.go);
+// the address is used only here, in memory, and never stored with a response. The
+// counts are this process's: several serve processes behind one proxy each allow the rate.
 func (a *App) rateLimit() echo.MiddlewareFunc {
 	if a.cfg.RateLimit <= 0 {
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
@@ -188,7 +193,7 @@ func (a *App) rateLimit() echo.MiddlewareFunc {
 	})
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store:               store,
-		IdentifierExtractor: func(c echo.Context) (string, error) { return clientAddr(c.Request()), nil },
+		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			return a.fail(c, http.StatusTooManyRequests, a.t(c, "error.rate"))
 		},
