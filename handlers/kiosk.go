@@ -74,6 +74,9 @@ func (a *App) kioskSubmit(c echo.Context) error {
 		return err
 	}
 	form, err := c.FormParams()
+	if tooLarge(err) { // a chunked body found too large while read (BodyLimit)
+		return echo.ErrStatusRequestEntityTooLarge
+	}
 	if err != nil {
 		return a.fail(c, http.StatusBadRequest, a.t(c, "error.bad_form"))
 	}
