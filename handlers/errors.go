@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"sipas/models"
 	"sipas/survey"
 	"sipas/views"
 )
@@ -65,6 +67,10 @@ func (a *App) badRequest(c echo.Context, err error) error {
 	return err
 }
 
+// retryAfterSeconds is how long a client is asked to wait when the database is
+// unavailable (Retry-After of a 503).
+const retryAfterSeconds = 5
+
 type errorPage struct {
 	Lang    string
 	Status  int
@@ -79,7 +85,13 @@ func (a *App) handleError(err error, c echo.Context) {
 	}
 	status, msg := http.StatusInternalServerError, ""
 	var he *echo.HTTPError
-	if errors.As(err, &he) {
+	if models.IsUnavailable(err) {
+		// the disk is full, the database read-only or locked: nothing was stored, and a
+		// retry in a moment may succeed (the kiosk script keeps the answer until it does)
+		slog.Warn("database unavailable", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+		status, msg = http.StatusServiceUnavailable, a.t(c, "error.unavailable")
+	} else if errors.As(err, &he) {
 		status = he.Code
 		msg = fmt.Sprint(he.Message)
 		switch {
@@ -94,7 +106,7 @@ func (a *App) handleError(err error, c echo.Context) {
 			msg = a.t(c, "error.status", status)
 		}
 	}
-	if status >= 500 {
+	if status >= 500 && status != http.StatusServiceUnavailable {
 		slog.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		msg = a.t(c, "error.server")
 	}
