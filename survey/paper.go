@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -35,9 +33,6 @@ var vietnam = VietnamTime()
 
 // MaxPaperErrors is the number of problems ParsePaper reports before it stops looking.
 const MaxPaperErrors = 10
-
-// maxCodeLen bounds office and counter codes.
-const maxCodeLen = 64
 
 // PaperRow is one validated row of a paper-questionnaire file.
 type PaperRow struct {
@@ -239,12 +234,12 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 			province, provinceCol = normalizeProvince(v), col.name
 		case kindOffice, kindCounter:
 			if col.kind == kindOffice {
-				if reason, ok := checkCode(v); !ok {
+				if reason, ok := CheckCode(v); !ok {
 					bad(col.name, Msg("paper.problem.office_code", reason))
 				}
 				row.OfficeCode = v
 			} else {
-				if reason, ok := checkCode(v); !ok {
+				if reason, ok := CheckCode(v); !ok {
 					bad(col.name, Msg("paper.problem.counter_code", reason))
 				}
 				row.CounterCode = v
@@ -360,23 +355,6 @@ func normalizeProvince(v string) string {
 		return "0" + v
 	}
 	return v
-}
-
-// checkCode tells what is wrong with an office or counter code: ok, or why not. A code
-// is 1 to 64 letters, digits, '-', '_' or '.', as it is part of the kiosk's URL.
-func checkCode(v string) (Message, bool) {
-	if v == "" {
-		return Msg("paper.code.empty"), false
-	}
-	if utf8.RuneCountInString(v) > maxCodeLen {
-		return Msg("paper.code.too_long", maxCodeLen), false
-	}
-	for _, r := range v {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' && r != '.' {
-			return Msg("paper.code.characters", v), false
-		}
-	}
-	return Message{}, true
 }
 
 // parseSubmittedAt reads RFC 3339, or a day (YYYY-MM-DD or DD/MM/YYYY, Vietnam time, taken
