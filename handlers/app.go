@@ -139,6 +139,7 @@ func (a *App) Handler() *echo.Echo {
 	}))
 	e.Use(a.assetCaching)
 	e.Use(a.admit) // after routing: it knows the route, and so its rule (access_rules.go)
+	e.Use(a.strictQuery)
 
 	e.GET("/healthz", a.health)
 	e.StaticFS("/static", a.static)

@@ -26,15 +26,17 @@ func wantsJSON(c echo.Context) bool {
 		strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON)
 }
 
-// lang is the interface language of the request: ?lang=, else the form's lang, else the
-// default language.
+// lang is the interface language of the request: ?lang=, else the lang of a form already
+// read, else the default language. It never reads a body itself: an error answered before
+// the form is read (a body too large, a request refused) must not wait for a body that a
+// client announced but does not send.
 func (a *App) lang(c echo.Context) string {
 	catalog := a.views.Catalog
 	if l := c.QueryParam("lang"); l != "" {
 		return catalog.Lang(l)
 	}
-	if c.Request().Method == http.MethodPost {
-		return catalog.Lang(c.FormValue("lang"))
+	if req := c.Request(); req.Method == http.MethodPost && req.PostForm != nil {
+		return catalog.Lang(req.PostForm.Get("lang"))
 	}
 	return views.DefaultLang
 }
