@@ -15,18 +15,57 @@ import (
 	"github.com/google/uuid"
 )
 
-// chunkedPost sends a POST over a real TCP connection with Transfer-Encoding: chunked
-// (no Content-Length, so that no limit can be checked up front): head, then filler
-// bytes up to size bytes of body, then tail. It returns the status the server answers
-// and its body, whether or not the server read the whole request.
-func chunkedPost(t *testing.T, srv *httptest.Server, path, contentType string, header http.Header, head string, size int, tail string) (int, string) {
+// rawExchange sends a request over a new TCP connection exactly as written: head (the
+// request line and header lines, without the blank line that ends them), then body,
+// framed as chunks when chunked. The body is written from a goroutine, since the server
+// may answer and close before it has read it all; the answer's status and body are
+// returned.
+func rawExchange(t *testing.T, srv *httptest.Server, head string, body io.Reader, chunked bool) (int, string) {
 	t.Helper()
 	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	conn.SetDeadline(time.Now().Add(60 * time.Second))
+	go func() { // write errors are expected once the server has answered
+		w := bufio.NewWriter(conn)
+		w.WriteString(head + "\r\n")
+		if !chunked {
+			io.Copy(w, body)
+			w.Flush()
+			return
+		}
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := io.ReadFull(body, buf)
+			if n > 0 {
+				fmt.Fprintf(w, "%x\r\n%s\r\n", n, buf[:n])
+				if w.Flush() != nil {
+					return
+				}
+			}
+			if err != nil {
+				break
+			}
+		}
+		w.WriteString("0\r\n\r\n")
+		w.Flush()
+	}()
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("%s: no answer: %v", strings.SplitN(head, "\r\n", 2)[0], err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// chunkedPost sends a POST with Transfer-Encoding: chunked (no Content-Length, so that no
+// limit can be checked up front): head, then filler bytes up to size bytes of body, then
+// tail.
+func chunkedPost(t *testing.T, srv *httptest.Server, path, contentType string, header http.Header, head string, size int, tail string) (int, string) {
+	t.Helper()
 	var req strings.Builder
 	fmt.Fprintf(&req, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n", path, srv.Listener.Addr(), contentType)
 	for k, vs := range header {
@@ -34,34 +73,18 @@ func chunkedPost(t *testing.T, srv *httptest.Server, path, contentType string, h
 			fmt.Fprintf(&req, "%s: %s\r\n", k, v)
 		}
 	}
-	req.WriteString("\r\n")
-	go func() { // the server may answer and close before it has read everything: write errors are expected
-		w := bufio.NewWriter(conn)
-		w.WriteString(req.String())
-		chunk := func(b string) {
-			fmt.Fprintf(w, "%x\r\n%s\r\n", len(b), b)
-		}
-		chunk(head)
-		filler := strings.Repeat("x", 32<<10)
-		for sent := len(head); sent < size; sent += len(filler) {
-			chunk(filler)
-			if w.Flush() != nil {
-				return
-			}
-		}
-		if tail != "" {
-			chunk(tail)
-		}
-		w.WriteString("0\r\n\r\n")
-		w.Flush()
-	}()
-	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
+	filler := io.LimitReader(repeatByte('x'), int64(max(size-len(head), 0)))
+	return rawExchange(t, srv, req.String(), io.MultiReader(strings.NewReader(head), filler, strings.NewReader(tail)), true)
+}
+
+// repeatByte reads as an endless run of b.
+type repeatByte byte
+
+func (r repeatByte) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
 	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(body)
+	return len(p), nil
 }
 
 // A body beyond its route's limit is 413, also when it is sent chunked and so only found

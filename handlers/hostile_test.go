@@ -2,13 +2,11 @@ package handlers
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"compress/flate"
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -38,12 +36,6 @@ type hostileRequest struct {
 // send writes the request over a new connection and reads the answer.
 func (h hostileRequest) send(t *testing.T, srv *httptest.Server, cl *client) (int, string) {
 	t.Helper()
-	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(60 * time.Second))
 	var body []byte
 	token := ""
 	if cl != nil {
@@ -52,40 +44,26 @@ func (h hostileRequest) send(t *testing.T, srv *httptest.Server, cl *client) (in
 	if h.body != nil {
 		body = h.body(token)
 	}
-	var req bytes.Buffer
-	fmt.Fprintf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n", h.method, h.target, srv.Listener.Addr())
+	var head strings.Builder
+	fmt.Fprintf(&head, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n", h.method, h.target, srv.Listener.Addr())
 	if h.ctype != "" {
-		fmt.Fprintf(&req, "Content-Type: %s\r\n", h.ctype)
+		fmt.Fprintf(&head, "Content-Type: %s\r\n", h.ctype)
 	}
 	if cl != nil {
 		for _, c := range cl.cookies {
-			fmt.Fprintf(&req, "Cookie: %s=%s\r\n", c.Name, c.Value)
+			fmt.Fprintf(&head, "Cookie: %s=%s\r\n", c.Name, c.Value)
 		}
 	}
 	for k, v := range h.header {
-		fmt.Fprintf(&req, "%s: %s\r\n", k, v)
+		fmt.Fprintf(&head, "%s: %s\r\n", k, v)
 	}
-	switch {
+	switch _, lies := h.header["Content-Length"]; {
 	case h.noLength:
-		req.WriteString("Transfer-Encoding: chunked\r\n\r\n")
-		fmt.Fprintf(&req, "%x\r\n%s\r\n0\r\n\r\n", len(body), body)
-	case body != nil || h.method == "POST":
-		if _, ok := h.header["Content-Length"]; !ok {
-			fmt.Fprintf(&req, "Content-Length: %d\r\n", len(body))
-		}
-		req.WriteString("\r\n")
-		req.Write(body)
-	default:
-		req.WriteString("\r\n")
+		head.WriteString("Transfer-Encoding: chunked\r\n")
+	case !lies && (body != nil || h.method == "POST"):
+		fmt.Fprintf(&head, "Content-Length: %d\r\n", len(body))
 	}
-	go conn.Write(req.Bytes()) // the server may answer before it has read everything
-	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatalf("%s: no answer: %v", h.name, err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return rawExchange(t, srv, head.String(), bytes.NewReader(body), h.noLength)
 }
 
 // form is a body of form fields as written, in order, repeated names and bad escapes
