@@ -110,6 +110,7 @@ func TestKioskRateLimitByClientAddr(t *testing.T) {
 	post := func(ta *testApp, peer, xff string) int {
 		form := allCriteria("4")
 		form.Set("response_id", uuid.NewString())
+		form.Set("lang", "en")
 		req := httptest.NewRequest("POST", "/kiosk/demo-31", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.RemoteAddr = peer
@@ -118,6 +119,9 @@ func TestKioskRateLimitByClientAddr(t *testing.T) {
 		}
 		rec := httptest.NewRecorder()
 		ta.router.ServeHTTP(rec, req)
+		if rec.Code == http.StatusTooManyRequests && !strings.Contains(rec.Body.String(), "Too many submissions") {
+			t.Errorf("429 not in the form's language:\n%.300s", rec.Body)
+		}
 		return rec.Code
 	}
 	cfg := Config{RateLimit: 10, MinSample: 30, Questionnaire: "sipas-counter"}

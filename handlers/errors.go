@@ -26,19 +26,23 @@ func wantsJSON(c echo.Context) bool {
 		strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON)
 }
 
-// lang is the interface language of the request: ?lang=, else the lang of a form already
-// read, else the default language. It never reads a body itself: an error answered before
-// the form is read (a body too large, a request refused) must not wait for a body that a
-// client announced but does not send.
+// lang is the interface language of the request: ?lang=, else the form's lang, else the
+// default language. A form not read yet is read only when its body is announced and
+// small: an error answered before the form is read (a body too large, a rate limit) must
+// not wait for a large body, or one a client announced and never sends.
 func (a *App) lang(c echo.Context) string {
 	catalog := a.views.Catalog
 	if l := c.QueryParam("lang"); l != "" {
 		return catalog.Lang(l)
 	}
-	if req := c.Request(); req.Method == http.MethodPost && req.PostForm != nil {
-		return catalog.Lang(req.PostForm.Get("lang"))
+	req := c.Request()
+	if req.Method != http.MethodPost {
+		return views.DefaultLang
 	}
-	return views.DefaultLang
+	if req.PostForm == nil && (req.ContentLength < 0 || req.ContentLength > defaultMaxBody) {
+		return views.DefaultLang
+	}
+	return catalog.Lang(c.FormValue("lang"))
 }
 
 // t translates key into the request's language.
