@@ -26,6 +26,9 @@ type Config struct {
 	// RateLimit is the number of kiosk submissions a minute one client address may make;
 	// 0 turns the limit off (load tests).
 	RateLimit int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Real-IP name
+	// the client; none by default (serve -trusted-proxies).
+	TrustedProxies TrustedProxies
 	// MinSample is the number of responses below which an index is shown greyed.
 	MinSample int
 	// Questionnaire is the code of the questionnaire the kiosks show.
@@ -46,9 +49,6 @@ type Config struct {
 	SessionIdle, SessionMaxAge time.Duration
 	// PasswordCost is the cost of new password hashes.
 	PasswordCost survey.Argon2Params
-	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Real-IP name
-	// the client; none by default (serve -trusted-proxies).
-	TrustedProxies TrustedProxies
 }
 
 // DefaultConfig is the configuration when nothing is set.
@@ -182,9 +182,8 @@ func (a *App) serviceWorker(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", data)
 }
 
-// rateLimit limits kiosk submissions per client address (c.RealIP, see clientaddr.go);
-// the address is used only here, in memory, and never stored with a response. The
-// counts are this process's: several serve processes behind one proxy each allow the rate.
+// rateLimit limits kiosk submissions per client address; the address is used only here,
+// in memory, and never stored with a response.
 func (a *App) rateLimit() echo.MiddlewareFunc {
 	if a.cfg.RateLimit <= 0 {
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
