@@ -23,13 +23,13 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (env SIPAS_ADDR)")
 	dsn := dbFlag(fs)
 	fs.IntVar(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "kiosk submissions a minute per client address, 0 for no limit (env SIPAS_RATE_LIMIT)")
+	trusted := fs.String("trusted-proxies", "", "comma-separated CIDR prefixes of the reverse proxies whose X-Forwarded-For and X-Real-IP name the client; empty: the direct peer is the client (env SIPAS_TRUSTED_PROXIES)")
 	fs.IntVar(&cfg.MinSample, "min-sample", cfg.MinSample, "responses below which an index is shown greyed (env SIPAS_MIN_SAMPLE)")
 	fs.IntVar(&cfg.KioskResetSeconds, "kiosk-reset", cfg.KioskResetSeconds, "seconds of inactivity before a kiosk returns to a fresh form (env SIPAS_KIOSK_RESET)")
 	sessionKey := fs.String("session-key", "", "128 hex digits that sign and encrypt session cookies; empty: the key kept in the database, made on first start (env SIPAS_SESSION_KEY)")
 	public := fs.Bool("public", true, "show the province-level figures (ranking, indices, their API and exports) to anyone; false: to signed-in users only (env SIPAS_PUBLIC)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark the session cookie Secure even over plain HTTP, behind a TLS proxy (env SIPAS_SECURE_COOKIES)")
 	fs.DurationVar(&cfg.SessionIdle, "session-idle", cfg.SessionIdle, "sign a session out after so long unused (env SIPAS_SESSION_IDLE)")
-	trusted := fs.String("trusted-proxies", "", "comma-separated CIDR prefixes of the reverse proxies whose X-Forwarded-For and X-Real-IP name the client; empty: the direct peer is the client (env SIPAS_TRUSTED_PROXIES)")
 	backupEvery := fs.Duration("backup-every", 0, "keep a copy of the SQLite database this often, e.g. 24h; 0 for none (env SIPAS_BACKUP_EVERY)")
 	backupKeep := fs.Int("backup-keep", 7, "how many of those copies to keep (env SIPAS_BACKUP_KEEP)")
 	backupDir := fs.String("backup-dir", "", "directory of the copies; default: backups beside the database (env SIPAS_BACKUP_DIR)")
@@ -37,14 +37,14 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	cfg.FiguresNeedSignIn = !*public
+	if cfg.SessionIdle < time.Minute {
+		return fmt.Errorf("-session-idle must be at least 1m")
+	}
 	proxies, err := handlers.ParseTrustedProxies(*trusted)
 	if err != nil {
 		return fmt.Errorf("-trusted-proxies: %w", err)
 	}
 	cfg.TrustedProxies = proxies
-	if cfg.SessionIdle < time.Minute {
-		return fmt.Errorf("-session-idle must be at least 1m")
-	}
 	if *backupEvery != 0 {
 		switch {
 		case models.IsPostgresDSN(*dsn):
