@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -272,17 +271,6 @@ func (a *App) scopeOf(c echo.Context, u models.User) (models.Scope, error) {
 		scope.OfficeIDs = []uint{acc.OfficeID}
 	}
 	return scope, nil
-}
-
-// clientAddr is the address a request came from: the direct peer. It is the one place
-// that says so (login throttling, the audit log, the kiosk rate limit), so that trusted
-// proxies can be added here.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // sameOrigin refuses what a browser marks as cross-site, and an Origin that is not this

@@ -19,6 +19,9 @@ type reportQuery struct {
 }
 
 func (a *App) readReportQuery(c echo.Context) (reportQuery, error) {
+	if err := a.repeatedReportParam(c); err != nil {
+		return reportQuery{}, err
+	}
 	p, err := survey.ParsePeriod(survey.PeriodQuery{
 		Year: c.QueryParam("year"), Quarter: c.QueryParam("quarter"), Month: c.QueryParam("month"),
 		From: c.QueryParam("from"), To: c.QueryParam("to"),

@@ -26,6 +26,9 @@ type Config struct {
 	// RateLimit is the number of kiosk submissions a minute one client address may make;
 	// 0 turns the limit off (load tests).
 	RateLimit int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Real-IP name
+	// the client; none by default (serve -trusted-proxies).
+	TrustedProxies TrustedProxies
 	// MinSample is the number of responses below which an index is shown greyed.
 	MinSample int
 	// Questionnaire is the code of the questionnaire the kiosks show.
@@ -135,6 +138,7 @@ func (a *App) Handler() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.Renderer = a
 	e.HTTPErrorHandler = a.handleError
+	e.IPExtractor = a.cfg.TrustedProxies.clientAddr // c.RealIP(): the peer, or what trusted proxies say
 	e.Pre(headAsGet)
 	e.Use(middleware.Recover())
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
@@ -144,6 +148,7 @@ func (a *App) Handler() *echo.Echo {
 	}))
 	e.Use(a.assetCaching)
 	e.Use(a.admit) // after routing: it knows the route, and so its rule (access_rules.go)
+	e.Use(a.strictQuery)
 
 	e.GET("/healthz", a.health)
 	e.StaticFS("/static", a.static)
@@ -210,7 +215,7 @@ func (a *App) rateLimit() echo.MiddlewareFunc {
 	})
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store:               store,
-		IdentifierExtractor: func(c echo.Context) (string, error) { return clientAddr(c.Request()), nil },
+		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			return a.fail(c, http.StatusTooManyRequests, a.t(c, "error.rate"))
 		},

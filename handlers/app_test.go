@@ -43,8 +43,13 @@ func newTestApp(t testing.TB, cfg Config) *testApp {
 // newBareApp is newTestApp without any account: nobody can sign in yet.
 func newBareApp(t testing.TB, cfg Config) *testApp {
 	t.Helper()
+	return newBareAppAt(t, cfg, filepath.Join(t.TempDir(), "sipas.db"))
+}
+
+// newBareAppAt is newBareApp over the SQLite file at dbPath.
+func newBareAppAt(t testing.TB, cfg Config, dbPath string) *testApp {
+	t.Helper()
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, survey.VietnamTime())
-	dbPath := filepath.Join(t.TempDir(), "sipas.db")
 	store, units := openSeededStoreAt(t, dbPath)
 	counter := addDemoCounter(t, store, units, "2026-03-10")
 	clock := &testClock{t: now}

@@ -13,6 +13,7 @@ import (
 
 	"sipas/models"
 	"sipas/survey"
+	"sipas/survey/sheets"
 )
 
 // auditPageSize is the number of events a page of the audit log shows.
@@ -137,21 +138,12 @@ func (a *App) auditCSV(c echo.Context) error {
 		return err
 	}
 	err := a.store.EachAuditEvent(c.Request().Context(), f, func(ev models.AuditEvent) error {
-		return w.Write([]string{ev.At.In(survey.VietnamTime()).Format(time.RFC3339), safeCell(ev.Actor), ev.ClientAddr,
-			ev.Kind, safeCell(ev.Target), safeCell(ev.Before), safeCell(ev.After)})
+		return w.Write([]string{ev.At.In(survey.VietnamTime()).Format(time.RFC3339), sheets.SafeText(ev.Actor), ev.ClientAddr,
+			ev.Kind, sheets.SafeText(ev.Target), sheets.SafeText(ev.Before), sheets.SafeText(ev.After)})
 	})
 	w.Flush()
 	if err != nil {
 		return err
 	}
 	return w.Error()
-}
-
-// safeCell keeps a spreadsheet from running a cell as a formula (CSV injection): a typed
-// account name such as "=HYPERLINK(…)" is shown as text.
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

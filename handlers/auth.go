@@ -171,7 +171,7 @@ func (a *App) signIn(c echo.Context, u models.User) error {
 	}
 	token := randomToken()
 	req := c.Request()
-	sess := models.Session{TokenHash: hashToken(token), UserID: u.ID, ClientAddr: clientAddr(req), UserAgent: shorten(req.UserAgent(), 200)}
+	sess := models.Session{TokenHash: hashToken(token), UserID: u.ID, ClientAddr: c.RealIP(), UserAgent: shorten(req.UserAgent(), 200)}
 	if err := a.store.StartSession(ctx, &sess, models.Actor{ID: u.ID, Name: u.Name, Addr: sess.ClientAddr, Now: now}); err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func (a *App) logout(c echo.Context) error {
 
 // actor is who makes a change in this request, for the audit log.
 func (a *App) actor(c echo.Context) models.Actor {
-	by := models.Actor{Addr: clientAddr(c.Request()), Now: a.now()}
+	by := models.Actor{Addr: c.RealIP(), Now: a.now()}
 	if v, err := a.viewer(c); err == nil && v.user != nil {
 		by.ID, by.Name = v.user.ID, v.user.Name
 	}

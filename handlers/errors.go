@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"sipas/models"
 	"sipas/survey"
 	"sipas/views"
 )
@@ -25,16 +27,22 @@ func wantsJSON(c echo.Context) bool {
 }
 
 // lang is the interface language of the request: ?lang=, else the form's lang, else the
-// default language.
+// default language. A form not read yet is read only when its body is announced and
+// small: an error answered before the form is read (a body too large, a rate limit) must
+// not wait for a large body, or one a client announced and never sends.
 func (a *App) lang(c echo.Context) string {
 	catalog := a.views.Catalog
 	if l := c.QueryParam("lang"); l != "" {
 		return catalog.Lang(l)
 	}
-	if c.Request().Method == http.MethodPost {
-		return catalog.Lang(c.FormValue("lang"))
+	req := c.Request()
+	if req.Method != http.MethodPost {
+		return views.DefaultLang
 	}
-	return views.DefaultLang
+	if req.PostForm == nil && (req.ContentLength < 0 || req.ContentLength > defaultMaxBody) {
+		return views.DefaultLang
+	}
+	return catalog.Lang(c.FormValue("lang"))
 }
 
 // t translates key into the request's language.
@@ -65,6 +73,10 @@ func (a *App) badRequest(c echo.Context, err error) error {
 	return err
 }
 
+// retryAfterSeconds is how long a client is asked to wait when the database is
+// unavailable (Retry-After of a 503).
+const retryAfterSeconds = 5
+
 type errorPage struct {
 	Lang    string
 	Status  int
@@ -79,7 +91,13 @@ func (a *App) handleError(err error, c echo.Context) {
 	}
 	status, msg := http.StatusInternalServerError, ""
 	var he *echo.HTTPError
-	if errors.As(err, &he) {
+	if models.IsUnavailable(err) {
+		// the disk is full, the database read-only or locked: nothing was stored, and a
+		// retry in a moment may succeed (the kiosk script keeps the answer until it does)
+		slog.Warn("database unavailable", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+		status, msg = http.StatusServiceUnavailable, a.t(c, "error.unavailable")
+	} else if errors.As(err, &he) {
 		status = he.Code
 		msg = fmt.Sprint(he.Message)
 		switch {
@@ -94,7 +112,7 @@ func (a *App) handleError(err error, c echo.Context) {
 			msg = a.t(c, "error.status", status)
 		}
 	}
-	if status >= 500 {
+	if status >= 500 && status != http.StatusServiceUnavailable {
 		slog.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		msg = a.t(c, "error.server")
 	}

@@ -177,6 +177,9 @@ func (a *App) kioskSubmit(mode string) echo.HandlerFunc {
 			return a.fail(c, status, msg)
 		}
 		form, err := c.FormParams()
+		if tooLarge(err) { // a chunked body found too large while read (BodyLimit)
+			return echo.ErrStatusRequestEntityTooLarge
+		}
 		if err != nil {
 			return a.fail(c, http.StatusBadRequest, a.t(c, "error.bad_form"))
 		}

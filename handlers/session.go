@@ -89,10 +89,11 @@ func (a *App) csrfToken(c echo.Context) (string, error) {
 }
 
 // checkCSRF compares the token sent (form field or X-CSRF-Token header) with the cookie's,
-// in constant time. Every state-changing body is read under maxBody, whichever carries
-// the token, so that a large upload is refused (413) before it is stored anywhere; a
-// multipart form keeps at most uploadMemory in memory and the rest in temporary files,
-// which admit removes when the request is answered.
+// in constant time. Every state-changing form body is read here under maxBody, whichever
+// carries the token, so that a body beyond it is refused (413, also when it comes
+// chunked, without a length) before any handler reads a form cut short; a multipart
+// form keeps at most uploadMemory in memory and the rest in temporary files, which admit
+// removes when the request is answered.
 func (a *App) checkCSRF(c echo.Context, maxBody int64) error {
 	req := c.Request()
 	if req.ContentLength > maxBody {
@@ -100,9 +101,6 @@ func (a *App) checkCSRF(c echo.Context, maxBody int64) error {
 	}
 	if req.Body != nil {
 		req.Body = http.MaxBytesReader(c.Response().Writer, req.Body, maxBody)
-	}
-	sent := req.Header.Get("X-CSRF-Token")
-	if sent == "" && req.Body != nil {
 		var err error
 		if mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType)); mt == echo.MIMEMultipartForm {
 			err = req.ParseMultipartForm(uploadMemory)
@@ -115,6 +113,9 @@ func (a *App) checkCSRF(c echo.Context, maxBody int64) error {
 		if err != nil && !errors.Is(err, http.ErrNotMultipart) {
 			return a.fail(c, http.StatusBadRequest, a.t(c, "error.bad_form"))
 		}
+	}
+	sent := req.Header.Get("X-CSRF-Token")
+	if sent == "" {
 		sent = req.PostFormValue(csrfField)
 	}
 	want, _ := a.cookieSession(c).Values[csrfKey].(string)

@@ -23,6 +23,7 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (env SIPAS_ADDR)")
 	dsn := dbFlag(fs)
 	fs.IntVar(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "kiosk submissions a minute per client address, 0 for no limit (env SIPAS_RATE_LIMIT)")
+	trusted := fs.String("trusted-proxies", "", "comma-separated CIDR prefixes of the reverse proxies whose X-Forwarded-For and X-Real-IP name the client; empty: the direct peer is the client (env SIPAS_TRUSTED_PROXIES)")
 	fs.IntVar(&cfg.MinSample, "min-sample", cfg.MinSample, "responses below which an index is shown greyed (env SIPAS_MIN_SAMPLE)")
 	fs.IntVar(&cfg.KioskResetSeconds, "kiosk-reset", cfg.KioskResetSeconds, "seconds of inactivity before a kiosk returns to a fresh form (env SIPAS_KIOSK_RESET)")
 	sessionKey := fs.String("session-key", "", "128 hex digits that sign and encrypt session cookies; empty: the key kept in the database, made on first start (env SIPAS_SESSION_KEY)")
@@ -43,6 +44,11 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	if cfg.SessionIdle < time.Minute {
 		return fmt.Errorf("-session-idle must be at least 1m")
 	}
+	proxies, err := handlers.ParseTrustedProxies(*trusted)
+	if err != nil {
+		return fmt.Errorf("-trusted-proxies: %w", err)
+	}
+	cfg.TrustedProxies = proxies
 	if *backupEvery != 0 {
 		switch {
 		case models.IsPostgresDSN(*dsn):

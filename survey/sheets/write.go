@@ -14,8 +14,8 @@ import (
 	"sipas/survey"
 )
 
-// WriteCSV writes a table as UTF-8 CSV with a header row: text as is, counts as integers,
-// indices with two decimals and a dot, undefined values as empty cells.
+// WriteCSV writes a table as UTF-8 CSV with a header row: text as is (but see SafeText),
+// counts as integers, indices with two decimals and a dot, undefined values as empty cells.
 func WriteCSV(w io.Writer, t survey.Table) error {
 	cw := csv.NewWriter(w)
 	header := make([]string, len(t.Columns))
@@ -43,7 +43,7 @@ func csvCell(v any) string {
 	case nil:
 		return ""
 	case string:
-		return x
+		return SafeText(x)
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case int:
@@ -55,6 +55,19 @@ func csvCell(v any) string {
 		return strconv.FormatFloat(x, 'f', 2, 64)
 	}
 	return fmt.Sprint(v)
+}
+
+// SafeText keeps a spreadsheet from running a text cell of a CSV file as a formula (CSV
+// or formula injection): text that begins with =, +, -, @, a tab or a carriage return,
+// such as an office named "=HYPERLINK(…)" or "@SUM(…)", is written after an apostrophe,
+// which Excel and LibreOffice take as "this is text" and do not show. Numbers are
+// written as numbers and never pass through here. An XLSX text cell needs no such
+// prefix: it is typed as a string, which no spreadsheet evaluates.
+func SafeText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // WriteXLSX writes the tables as a workbook, one sheet each, named after the table: a

@@ -2,6 +2,7 @@ package sheets
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
 	"math"
 	"reflect"
@@ -137,5 +138,59 @@ func TestWriteXLSX(t *testing.T) {
 	}
 	if want := []string{"31", "Thành phố Hải Phòng", "4", "62.5", "1"}; !reflect.DeepEqual(got[1], want) {
 		t.Errorf("read back %q, want %q", got[1], want)
+	}
+}
+
+// Text that a spreadsheet would run as a formula (an office or account named so) is
+// written to CSV after an apostrophe, and to XLSX as a string cell, never a formula;
+// numbers, negative ones included, stay numbers.
+func TestExportsAreSafeFromFormulas(t *testing.T) {
+	hostile := []string{"=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://x\")"}
+	table := survey.Table{Name: "offices", Columns: []survey.Column{
+		{Name: "name", Kind: survey.TextColumn}, {Name: "change", Kind: survey.IndexColumn}}}
+	for _, h := range hostile {
+		table.Rows = append(table.Rows, []any{h, -1.5})
+	}
+	table.Rows = append(table.Rows, []any{"Bộ phận Một cửa - Hải Phòng", -0.25})
+
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, table); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range hostile {
+		if got := records[i+1]; got[0] != "'"+h || got[1] != "-1.50" {
+			t.Errorf("CSV row %d: %q, want %q and -1.50", i+1, got, "'"+h)
+		}
+	}
+	if got := records[len(records)-1]; got[0] != "Bộ phận Một cửa - Hải Phòng" || got[1] != "-0.25" {
+		t.Errorf("an ordinary name: %q", got)
+	}
+
+	buf.Reset()
+	if err := WriteXLSX(&buf, table); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for i, h := range hostile {
+		cell := fmt.Sprintf("A%d", i+2)
+		formula, err := f.GetCellFormula("offices", cell)
+		if err != nil || formula != "" {
+			t.Errorf("XLSX %s: formula %q %v", cell, formula, err)
+		}
+		kind, err := f.GetCellType("offices", cell)
+		if err != nil || kind != excelize.CellTypeSharedString && kind != excelize.CellTypeInlineString {
+			t.Errorf("XLSX %s: cell type %v %v, want a string", cell, kind, err)
+		}
+		if v, _ := f.GetCellValue("offices", cell); v != h {
+			t.Errorf("XLSX %s: %q, want the text %q as it is", cell, v, h)
+		}
 	}
 }
