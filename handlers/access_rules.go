@@ -92,6 +92,7 @@ func accessRules() map[string]routeRule {
 	r["POST /admin/questionnaires/drafts/:draft/publish"] = routeRule{rule: ruleProvinceAdmin, maxBody: maxDesignerBody}
 	r["POST /admin/questionnaires/drafts/:draft/discard"] = routeRule{rule: ruleProvinceAdmin, maxBody: maxDesignerBody}
 	r["POST /admin/import"] = routeRule{rule: ruleProvinceAdmin, maxBody: maxImportMB << 20}
+	add(ruleProvinceAdmin, "GET /admin")
 	add(ruleAdmin, "GET /admin/audit", "GET /admin/audit.csv")
 	insightRules(add)
 	return r

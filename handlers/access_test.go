@@ -147,6 +147,7 @@ func routeCases(fx routeFixture) []routeCase {
 		{route: "POST /admin/users/:id/password", rule: ruleProvinceAdmin, target: user + "/password", form: empty, ok: 400, code: "31"},
 		{route: "POST /admin/users/:id/disable", rule: ruleProvinceAdmin, target: user + "/disable", form: empty, ok: 303, location: "/admin/users", code: "31"},
 		{route: "POST /admin/users/:id/enable", rule: ruleProvinceAdmin, target: user + "/enable", form: empty, ok: 303, location: "/admin/users", code: "31"},
+		{route: "GET /admin", rule: ruleProvinceAdmin, target: "/admin", ok: 200},
 		{route: "GET /admin/audit", rule: ruleAdmin, target: "/admin/audit", ok: 200},
 		{route: "GET /admin/audit.csv", rule: ruleAdmin, target: "/admin/audit.csv", ok: 200},
 

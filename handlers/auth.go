@@ -26,6 +26,7 @@ func (a *App) authRoutes(e *echo.Echo) {
 	e.GET("/account", a.accountPage)
 	e.POST("/account/password", a.accountPassword)
 	e.POST("/account/sessions/end", a.accountEndSessions)
+	e.GET("/admin", a.adminHub)
 	admin := e.Group("/admin")
 	admin.GET("/users", a.usersPage)
 	admin.POST("/users", a.userCreate)

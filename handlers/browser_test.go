@@ -703,6 +703,8 @@ func TestBrowserPagesAccessible(t *testing.T) {
 		{"user-vi", fmt.Sprintf("/admin/users/%d", official.ID), jsLoaded, 2, nil, false, true},
 		{"audit-vi", "/admin/audit", jsLoaded, 2, nil, false, true},
 		{"audit-en", "/admin/audit?lang=en", jsLoaded, 2, nil, false, true},
+		{"admin-hub-vi", "/admin", jsLoaded, 2, nil, false, true},
+		{"admin-hub-en", "/admin?lang=en", jsLoaded, 2, nil, false, true},
 		// the administrators' part (issue 10)
 		{"phone-vi", "/q/demo-31", jsStepper, 1, nil, false, false},
 		{"phone-en", "/q/demo-31?lang=en", jsStepper, 1, nil, false, false},

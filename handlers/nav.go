@@ -3,7 +3,6 @@ package handlers
 import (
 	"fmt"
 	"net/url"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -39,15 +38,8 @@ func navItems() []struct {
 		rule  rule
 	}{
 		{"/dashboard", survey.Msg("nav.dashboard"), ruleFigures},
-		{"/admin/questionnaires", survey.Msg("nav.questionnaires"), ruleProvinceAdmin},
-		{"/admin/places", survey.Msg("nav.places"), ruleProvinceAdmin},
-		{"/admin/fleet", survey.Msg("nav.fleet"), ruleProvinceAdmin},
 		{"/alerts", survey.Msg("auth.nav.alerts"), ruleOfficial},
-		{"/admin/import", survey.Msg("auth.nav.import"), ruleProvinceAdmin},
-		{"/admin/users", survey.Msg("auth.nav.users"), ruleProvinceAdmin},
-		{"/admin/official", survey.Msg("auth.nav.official"), ruleProvinceAdmin},
-		{"/admin/held", survey.Msg("auth.nav.held"), ruleProvinceAdmin},
-		{"/admin/audit", survey.Msg("auth.nav.audit"), ruleAdmin},
+		{"/admin", survey.Msg("nav.admin"), ruleProvinceAdmin}, // the hub of every administrative page
 		{"/account", survey.Msg("auth.nav.account"), ruleSignedIn},
 	}
 }
@@ -73,18 +65,11 @@ func (a *App) navBar(c echo.Context) navBar {
 	return nb
 }
 
-// navSection is the navigation link a page belongs under: a province's offices and
-// counters under "offices", its fleet under "fleet", a draft under "questionnaires".
+// navSection is the navigation link a page belongs under: every administrative page
+// under the administration's hub.
 func navSection(path string) string {
-	switch {
-	case strings.HasPrefix(path, "/admin/provinces/") && strings.HasSuffix(path, "/fleet"):
-		return "/admin/fleet"
-	case strings.HasPrefix(path, "/admin/provinces/"):
-		return "/admin/places"
-	case strings.HasPrefix(path, "/admin/questionnaires/"):
-		return "/admin/questionnaires"
-	case strings.HasPrefix(path, "/admin/users/"):
-		return "/admin/users"
+	if inAdministration(path) {
+		return "/admin"
 	}
 	return path
 }
