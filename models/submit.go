@@ -22,6 +22,7 @@ type NewResponse struct {
 	SubmittedAt     time.Time
 	Submission      survey.Submission
 	Tally           *survey.Tally // q.Tally(Submission)
+	ImportID        uint          // the import storing it (its counts go to its batch); 0 for a kiosk's
 }
 
 // Outcome is what happened to one response of a batch.
@@ -85,6 +86,7 @@ func prepareBatch(batch []NewResponse) preparedBatch {
 			UUID: r.UUID, CounterID: r.Counter.ID, OfficeID: r.Counter.OfficeID, ProvinceID: r.ProvinceID,
 			QuestionnaireID: r.QuestionnaireID, Channel: r.Channel, Field: r.Submission.Field,
 			SubmittedAt: r.SubmittedAt.UTC(), Day: survey.DayKey(r.SubmittedAt), Answers: r.Submission.Encode(),
+			ImportID: r.ImportID,
 		}
 		p.counts.add(r)
 	}
@@ -168,7 +170,8 @@ func existingResponsesSQL(pg bool, n int) string {
 	return q
 }
 
-// tallyKey identifies one row of kept counts; see v1TallyKey for the three grains.
+// tallyKey identifies one row of kept counts; see v1Tallies for the three grains and
+// migration 4 for the batch.
 type tallyKey struct {
 	Grain           string
 	Period          int
@@ -177,12 +180,14 @@ type tallyKey struct {
 	CounterID       uint
 	QuestionnaireID uint
 	Field           string
+	Batch           uint // 0: kiosks and links; else the import that wrote the row
 }
 
 // values are the key's columns as the driver takes them without converting: int64, not
 // int or uint, which database/sql would convert by reflection on every row written.
 func (k tallyKey) values() []any {
-	return []any{k.Grain, int64(k.Period), int64(k.ProvinceID), int64(k.OfficeID), int64(k.CounterID), int64(k.QuestionnaireID), k.Field}
+	return []any{k.Grain, int64(k.Period), int64(k.ProvinceID), int64(k.OfficeID), int64(k.CounterID), int64(k.QuestionnaireID),
+		k.Field, int64(k.Batch)}
 }
 
 // allFields is the Field of grain M rows, which add up every procedure field.
@@ -192,7 +197,8 @@ const allFields = "*"
 // month at its counter, and its month in its province and field.
 func keysOf(r NewResponse) [3]tallyKey {
 	day := survey.DayKey(r.SubmittedAt)
-	base := tallyKey{ProvinceID: r.ProvinceID, OfficeID: r.Counter.OfficeID, CounterID: r.Counter.ID, QuestionnaireID: r.QuestionnaireID}
+	base := tallyKey{ProvinceID: r.ProvinceID, OfficeID: r.Counter.OfficeID, CounterID: r.Counter.ID, QuestionnaireID: r.QuestionnaireID,
+		Batch: r.ImportID}
 	d, m, f := base, base, base
 	d.Grain, d.Period, d.Field = "D", day, r.Submission.Field
 	m.Grain, m.Period, m.Field = "M", day/100, allFields
@@ -231,10 +237,10 @@ func (ts tallySet) add(r NewResponse) {
 	}
 }
 
-var keyColumns = []string{"grain", "period", "province_id", "office_id", "counter_id", "questionnaire_id", "field"}
+var keyColumns = []string{"grain", "period", "province_id", "office_id", "counter_id", "questionnaire_id", "field", "batch"}
 
 // keyCasts are the key columns' types, which PostgreSQL cannot infer inside VALUES.
-var keyCasts = []string{"::text", "::integer", "::bigint", "::bigint", "::bigint", "::bigint", "::text"}
+var keyCasts = []string{"::text", "::integer", "::bigint", "::bigint", "::bigint", "::bigint", "::text", "::bigint"}
 
 // tallyColumns are the columns of a count row, key first, in the order writes bind them.
 var tallyColumns = append(append([]string{}, keyColumns...), "responses", "sum_score", "sum_score2", "counts")
@@ -242,16 +248,37 @@ var tallyColumns = append(append([]string{}, keyColumns...), "responses", "sum_s
 // save merges the set into the kept counts: it reads the rows the set touches, adds the
 // set's counts to them and writes them back, in key order (see sortedKeys). The caller's
 // transaction holds the write lock throughout (SQLite's immediate transactions; on
-// PostgreSQL a table lock that only other writers of counts wait for), so no concurrent
-// writer can slip in between the read and the write.
+// PostgreSQL a lock that only the other writers of shared counts wait for), so no
+// concurrent writer can slip in between the read and the write. An import writes rows
+// of its own batch, which no other writer touches, with write.
 func (ts tallySet) save(tx writeTx) error {
 	if tx.postgres() {
-		if err := tx.Exec("LOCK TABLE tallies IN SHARE ROW EXCLUSIVE MODE").Error; err != nil {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", sharedCountsLock).Error; err != nil {
 			return fmt.Errorf("lock counts: %w", err)
 		}
 	}
-	keys := ts.sortedKeys()
-	if err := ts.addStored(tx, keys); err != nil {
+	return ts.write(tx, ts.sortedKeys(), nil)
+}
+
+// sharedCountsLock is the PostgreSQL advisory lock that serialises the writers of the
+// shared count rows (batch 0). Unlike a lock on the table, it leaves an import writing
+// its own rows alone, and the import leaves the kiosks alone.
+const sharedCountsLock = 0x5195a5
+
+// write adds to the set the counts kept under those of keys that mayStore says may be
+// stored already (every key when mayStore is nil), then writes the rows of keys, in the
+// order given.
+func (ts tallySet) write(tx writeTx, keys []tallyKey, mayStore func(tallyKey) bool) error {
+	lookup := keys
+	if mayStore != nil {
+		lookup = nil
+		for _, k := range keys {
+			if mayStore(k) {
+				lookup = append(lookup, k)
+			}
+		}
+	}
+	if err := ts.addStored(tx, lookup); err != nil {
 		return err
 	}
 	w := newRowWriter(tx, upsertTalliesSQL, len(tallyColumns))
@@ -311,13 +338,13 @@ func (ts tallySet) scanStored(rows *sql.Rows) error {
 			counts []byte
 			period int64
 		)
-		var province, office, counter, questionnaire int64
-		if err := rows.Scan(&k.Grain, &period, &province, &office, &counter, &questionnaire, &k.Field,
+		var province, office, counter, questionnaire, batch int64
+		if err := rows.Scan(&k.Grain, &period, &province, &office, &counter, &questionnaire, &k.Field, &batch,
 			&stored.Responses, &stored.SumScore, &stored.SumScore2, &counts); err != nil {
 			return err
 		}
-		k.Period, k.ProvinceID, k.OfficeID, k.CounterID, k.QuestionnaireID =
-			int(period), uint(province), uint(office), uint(counter), uint(questionnaire)
+		k.Period, k.ProvinceID, k.OfficeID, k.CounterID, k.QuestionnaireID, k.Batch =
+			int(period), uint(province), uint(office), uint(counter), uint(questionnaire), uint(batch)
 		if err := addCounts(stored, counts, true); err != nil {
 			return err
 		}
