@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"sipas/models"
 	"sipas/survey"
 )
 
@@ -42,8 +44,10 @@ type routeCase struct {
 	code     string     // the province in the path
 }
 
-// routeCases are the requests of TestRoutesByRole, at least one per route.
-func routeCases(targetID uint) []routeCase {
+// routeCases are the requests of TestRoutesByRole, at least one per route: targetID is
+// an official of Hải Phòng, jobID an import job of the administrator's (the whole
+// country's).
+func routeCases(targetID, jobID uint) []routeCase {
 	kiosk := func() url.Values {
 		f := allCriteria("4")
 		f.Set("response_id", uuid.NewString())
@@ -52,6 +56,7 @@ func routeCases(targetID uint) []routeCase {
 	}
 	empty := url.Values{}
 	user := fmt.Sprintf("/admin/users/%d", targetID)
+	job := fmt.Sprintf("/admin/imports/%d", jobID)
 	return []routeCase{
 		{route: "GET /healthz", rule: rulePublic, target: "/healthz", ok: 200},
 		{route: "GET /static*", rule: rulePublic, target: "/static/css/app.css", ok: 200},
@@ -81,6 +86,9 @@ func routeCases(targetID uint) []routeCase {
 		{route: "GET /admin/import", rule: ruleProvinceAdmin, target: "/admin/import", ok: 200},
 		{route: "GET /admin/import/template.csv", rule: ruleProvinceAdmin, target: "/admin/import/template.csv", ok: 200},
 		{route: "POST /admin/import", rule: ruleProvinceAdmin, target: "/admin/import", form: empty, ok: 400},
+		{route: "GET /admin/imports", rule: ruleProvinceAdmin, target: "/admin/imports", ok: 200},
+		// a national job: a province admin does not see it
+		{route: "GET /admin/imports/:id", rule: ruleProvinceAdmin, target: job, ok: 200, code: "00"},
 		{route: "GET /admin/users", rule: ruleProvinceAdmin, target: "/admin/users", ok: 200},
 		{route: "POST /admin/users", rule: ruleProvinceAdmin, target: "/admin/users", form: empty, ok: 400},
 		// the target is an official of Hải Phòng: only the administrator manages it here
@@ -133,7 +141,12 @@ func TestRoutesByRole(t *testing.T) {
 			addUser(t, ta.store, "hp-office", survey.RoleOfficial, "31", "demo-31")
 			addUser(t, ta.store, "dn-admin", survey.RoleProvinceAdmin, "48", "")
 			target := addUser(t, ta.store, "target", survey.RoleOfficial, "31", "")
-			cases := routeCases(target.ID)
+			job, err := ta.app.imports.Queue(context.Background(), models.NewImport{FileName: "national.csv", Questionnaire: cfg.Questionnaire,
+				Scope: models.AllProvinces(), By: models.Actor{Name: "root", Now: ta.now}}, strings.NewReader(paperCSV), int64(len(paperCSV)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases := routeCases(target.ID, job.ID)
 
 			covered := map[string]bool{}
 			for _, rc := range cases {
@@ -157,7 +170,7 @@ func TestRoutesByRole(t *testing.T) {
 				if who == "" {
 					who = "anonymous"
 				}
-				for i, rc := range routeCases(target.ID) { // fresh kiosk UUIDs
+				for i, rc := range routeCases(target.ID, job.ID) { // fresh kiosk UUIDs
 					cl := newClient(t, ta.router)
 					if role.name != "" {
 						cl = signIn(t, ta.router, role.name)

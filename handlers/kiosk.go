@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -104,7 +106,7 @@ func (a *App) kioskSubmit(c echo.Context) error {
 		SubmittedAt: a.now(), Submission: sub, Tally: k.q.Tally(sub),
 	})
 	if err != nil {
-		return err
+		return a.kioskBusy(c, k, id.String(), answers, err)
 	}
 	if outcome == models.Conflict {
 		return a.fail(c, http.StatusConflict, a.t(c, "error.conflict"))
@@ -116,10 +118,33 @@ func (a *App) kioskSubmit(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, thanks)
 }
 
+// kioskRetryAfter is the Retry-After of a submission the database could not take.
+const kioskRetryAfter = 5
+
+// kioskBusy answers 503 with Retry-After when a valid response could not be stored now:
+// the writer busy beyond the bound, or the database failing (disk full, read-only,
+// locked). The kiosk script keeps the response in its queue and sends it again; the
+// page without script shows the form again with the answers and the same response id,
+// so that pressing Submit again stores it once.
+func (a *App) kioskBusy(c echo.Context, k kioskContext, responseID string, answers url.Values, err error) error {
+	log := slog.Error
+	if errors.Is(err, models.ErrBusy) {
+		log = slog.Warn
+	}
+	log("kiosk submission not stored: answered 503", "counter", k.counter.Code, "err", err)
+	c.Response().Header().Set("Retry-After", strconv.Itoa(kioskRetryAfter))
+	return a.kioskAgain(c, http.StatusServiceUnavailable, k, responseID, a.t(c, "kiosk.busy"), answers)
+}
+
 // rejectKiosk answers 400: the form again with the message and the answers kept, or JSON.
 func (a *App) rejectKiosk(c echo.Context, k kioskContext, responseID, msg string, answers url.Values, name ...string) error {
+	return a.kioskAgain(c, http.StatusBadRequest, k, responseID, msg, answers, name...)
+}
+
+// kioskAgain answers status with msg: the form again with the answers kept, or JSON.
+func (a *App) kioskAgain(c echo.Context, status int, k kioskContext, responseID, msg string, answers url.Values, name ...string) error {
 	if wantsJSON(c) {
-		return c.JSON(http.StatusBadRequest, map[string]string{"error": msg})
+		return c.JSON(status, map[string]string{"error": msg})
 	}
 	if responseID == "" {
 		responseID = uuid.NewString()
@@ -135,7 +160,7 @@ func (a *App) rejectKiosk(c echo.Context, k kioskContext, responseID, msg string
 	if len(name) > 0 {
 		page.ErrorName = name[0]
 	}
-	return c.Render(http.StatusBadRequest, "kiosk", page)
+	return c.Render(status, "kiosk", page)
 }
 
 type thanksPage struct {

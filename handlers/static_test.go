@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"io"
 	"maps"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"sipas/models"
 	"sipas/static"
 	"sipas/survey"
 	"sipas/views"
@@ -31,6 +33,12 @@ func TestEveryGETRouteAnswersHEAD(t *testing.T) {
 	official := addUser(t, ta.store, "official-31", survey.RoleOfficial, "31", "")
 	params := maps.Clone(routeParams)
 	params[":id"] = itoa(official.ID) // the users page of an account the administrator manages
+	job, err := ta.app.imports.Queue(context.Background(), models.NewImport{FileName: "p.csv", Questionnaire: "sipas-counter",
+		By: models.Actor{Now: ta.now}}, strings.NewReader(paperCSV), int64(len(paperCSV)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobParams := map[string]string{":id": itoa(job.ID)} // an import job's page
 	param := regexp.MustCompile(`:[a-z_]+|\*`)
 	checked := map[string]bool{}
 	for _, r := range e.Routes() {
@@ -40,6 +48,9 @@ func TestEveryGETRouteAnswersHEAD(t *testing.T) {
 		checked[r.Path] = true
 		target := param.ReplaceAllStringFunc(r.Path, func(p string) string {
 			v, ok := params[p]
+			if strings.HasPrefix(r.Path, "/admin/imports/") {
+				v, ok = jobParams[p]
+			}
 			if !ok {
 				t.Errorf("%s: no test value for %s; add one to routeParams", r.Path, p)
 			}

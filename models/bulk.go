@@ -21,13 +21,18 @@ func (ts tallySet) sortedKeys() []tallyKey {
 	for k := range ts {
 		keys = append(keys, k)
 	}
+	sortTallyKeys(keys)
+	return keys
+}
+
+// sortTallyKeys sorts count keys as sortedKeys does.
+func sortTallyKeys(keys []tallyKey) {
 	slices.SortFunc(keys, func(a, b tallyKey) int {
 		return cmp.Or(cmp.Compare(a.Grain, b.Grain), cmp.Compare(a.Period, b.Period),
 			cmp.Compare(a.ProvinceID, b.ProvinceID), cmp.Compare(a.OfficeID, b.OfficeID),
 			cmp.Compare(a.CounterID, b.CounterID), cmp.Compare(a.QuestionnaireID, b.QuestionnaireID),
 			cmp.Compare(a.Field, b.Field), cmp.Compare(a.Batch, b.Batch))
 	})
-	return keys
 }
 
 // rowWriter writes rows through a statement of many rows prepared once for the

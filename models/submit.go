@@ -42,15 +42,36 @@ const (
 // A UUID seen before is Repeated or Conflict and changes nothing.
 func (s *Store) SubmitResponses(ctx context.Context, batch []NewResponse) ([]Outcome, error) {
 	var outcomes []Outcome
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.runTx(ctx, func(tx writeTx) error {
 		var err error
-		outcomes, err = submitResponses(writeTx{tx, &s.stmts}, batch)
+		outcomes, err = submitResponses(tx, batch)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", batchName(batch), err)
 	}
 	return outcomes, nil
+}
+
+// runTx runs fn in a write transaction of its own.
+func (s *Store) runTx(ctx context.Context, fn func(writeTx) error) error {
+	return s.runTxOn(ctx, nil, fn)
+}
+
+// runTxOn runs fn in a write transaction on db, a session on a connection of its own (an
+// import's), or on any connection when db is nil.
+func (s *Store) runTxOn(ctx context.Context, db *gorm.DB, fn func(writeTx) error) error {
+	if db == nil {
+		db = s.db
+	}
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(writeTx{tx, &s.stmts}) })
+}
+
+// txRunner runs write transactions: the store itself (a command), or serve's one writer,
+// the Submitter, which takes turns with the kiosks.
+type txRunner interface {
+	runTx(ctx context.Context, fn func(writeTx) error) error
+	runTxOn(ctx context.Context, db *gorm.DB, fn func(writeTx) error) error
 }
 
 // batchName names a batch of responses in an error: its UUID, or the first of them.
@@ -139,11 +160,24 @@ func submitPrepared(tx writeTx, p preparedBatch) ([]Outcome, error) {
 // existingResponses finds the stored responses among the batch's UUIDs.
 func existingResponses(tx writeTx, batch []NewResponse) (map[string]Response, error) {
 	known := map[string]Response{}
+	err := tx.queryChunks(func(n int) string { return existingResponsesSQL(tx.postgres(), n) }, 1, uuidsOf(batch), scanResponses(known))
+	if err != nil {
+		return nil, fmt.Errorf("look up stored response UUIDs: %w", err)
+	}
+	return known, nil
+}
+
+func uuidsOf(batch []NewResponse) []any {
 	ids := make([]any, len(batch))
 	for i, r := range batch {
 		ids[i] = r.UUID
 	}
-	err := tx.queryChunks(func(n int) string { return existingResponsesSQL(tx.postgres(), n) }, 1, ids, func(rows *sql.Rows) error {
+	return ids
+}
+
+// scanResponses reads the rows of existingResponsesSQL into known.
+func scanResponses(known map[string]Response) func(*sql.Rows) error {
+	return func(rows *sql.Rows) error {
 		for rows.Next() {
 			var r Response
 			var counter int64
@@ -154,11 +188,7 @@ func existingResponses(tx writeTx, batch []NewResponse) (map[string]Response, er
 			known[r.UUID] = r
 		}
 		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("look up stored response UUIDs: %w", err)
 	}
-	return known, nil
 }
 
 // existingResponsesSQL looks n UUIDs up among the stored responses.
@@ -222,19 +252,24 @@ func newTallySet() tallySet { return tallySet{} }
 
 func (ts tallySet) add(r NewResponse) {
 	for _, k := range keysOf(r) {
-		e, ok := ts[k]
-		if !ok {
-			ts[k] = tallyEntry{t: r.Tally}
-			continue
-		}
-		if !e.own {
-			t := survey.NewTally()
-			t.Add(e.t)
-			e = tallyEntry{t: t, own: true}
-			ts[k] = e
-		}
-		e.t.Add(r.Tally)
+		ts.addKey(k, r.Tally)
 	}
+}
+
+// addKey adds t, which the set may keep but never changes, to the row of k.
+func (ts tallySet) addKey(k tallyKey, t *survey.Tally) {
+	e, ok := ts[k]
+	if !ok {
+		ts[k] = tallyEntry{t: t}
+		return
+	}
+	if !e.own {
+		own := survey.NewTally()
+		own.Add(e.t)
+		e = tallyEntry{t: own, own: true}
+		ts[k] = e
+	}
+	e.t.Add(t)
 }
 
 var keyColumns = []string{"grain", "period", "province_id", "office_id", "counter_id", "questionnaire_id", "field", "batch"}
@@ -250,14 +285,14 @@ var tallyColumns = append(append([]string{}, keyColumns...), "responses", "sum_s
 // transaction holds the write lock throughout (SQLite's immediate transactions; on
 // PostgreSQL a lock that only the other writers of shared counts wait for), so no
 // concurrent writer can slip in between the read and the write. An import writes rows
-// of its own batch, which no other writer touches, with write.
+// of its own batch, which no other writer touches (importslice.go).
 func (ts tallySet) save(tx writeTx) error {
 	if tx.postgres() {
 		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", sharedCountsLock).Error; err != nil {
 			return fmt.Errorf("lock counts: %w", err)
 		}
 	}
-	return ts.write(tx, ts.sortedKeys(), nil)
+	return ts.write(tx, ts.sortedKeys())
 }
 
 // sharedCountsLock is the PostgreSQL advisory lock that serialises the writers of the
@@ -265,20 +300,10 @@ func (ts tallySet) save(tx writeTx) error {
 // its own rows alone, and the import leaves the kiosks alone.
 const sharedCountsLock = 0x5195a5
 
-// write adds to the set the counts kept under those of keys that mayStore says may be
-// stored already (every key when mayStore is nil), then writes the rows of keys, in the
-// order given.
-func (ts tallySet) write(tx writeTx, keys []tallyKey, mayStore func(tallyKey) bool) error {
-	lookup := keys
-	if mayStore != nil {
-		lookup = nil
-		for _, k := range keys {
-			if mayStore(k) {
-				lookup = append(lookup, k)
-			}
-		}
-	}
-	if err := ts.addStored(tx, lookup); err != nil {
+// write adds the counts kept under keys to the set's, then writes the rows of keys in
+// the order given.
+func (ts tallySet) write(tx writeTx, keys []tallyKey) error {
+	if err := ts.addStored(tx, keys); err != nil {
 		return err
 	}
 	w := newRowWriter(tx, upsertTalliesSQL, len(tallyColumns))

@@ -226,7 +226,17 @@ func paperHeader(q *Questionnaire, header []string) ([]paperColumn, *PaperError)
 
 // parsePaperRow validates one record; n is its row number.
 func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, rec []string, n int, now time.Time) (PaperRow, PaperErrors) {
-	row := PaperRow{Row: n, Channel: "paper", Submission: Submission{Criteria: map[string]int{}, Answers: map[string]string{}}}
+	criteria, questions := 0, 0
+	for _, c := range cols {
+		switch c.kind {
+		case kindCriterion:
+			criteria++
+		case kindQuestion:
+			questions++
+		}
+	}
+	row := PaperRow{Row: n, Channel: "paper",
+		Submission: Submission{Criteria: make(map[string]int, criteria), Answers: make(map[string]string, questions)}}
 	var errs PaperErrors
 	bad := func(col string, m Message) { errs = append(errs, paperError(n, col, m)) }
 	var province, provinceCol string

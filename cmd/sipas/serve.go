@@ -25,6 +25,7 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	fs.IntVar(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "kiosk submissions a minute per client address, 0 for no limit (env SIPAS_RATE_LIMIT)")
 	fs.IntVar(&cfg.MinSample, "min-sample", cfg.MinSample, "responses below which an index is shown greyed (env SIPAS_MIN_SAMPLE)")
 	fs.IntVar(&cfg.KioskResetSeconds, "kiosk-reset", cfg.KioskResetSeconds, "seconds of inactivity before a kiosk returns to a fresh form (env SIPAS_KIOSK_RESET)")
+	fs.DurationVar(&cfg.SubmitWait, "kiosk-wait", models.DefaultSubmitWait, "how long a kiosk submission waits for the database before it is answered 503 with Retry-After (env SIPAS_KIOSK_WAIT)")
 	sessionKey := fs.String("session-key", "", "128 hex digits that sign and encrypt session cookies; empty: the key kept in the database, made on first start (env SIPAS_SESSION_KEY)")
 	public := fs.Bool("public", true, "show the province-level figures (ranking, indices, their API and exports) to anyone; false: to signed-in users only (env SIPAS_PUBLIC)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark the session cookie Secure even over plain HTTP, behind a TLS proxy (env SIPAS_SECURE_COOKIES)")
@@ -36,6 +37,9 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	cfg.FiguresNeedSignIn = !*public
+	if cfg.SubmitWait < 100*time.Millisecond {
+		return fmt.Errorf("-kiosk-wait must be at least 100ms")
+	}
 	if cfg.SessionIdle < time.Minute {
 		return fmt.Errorf("-session-idle must be at least 1m")
 	}
@@ -75,7 +79,13 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer app.Close() // after the server stopped: the last submissions are written
+	defer app.Close() // after the server stopped and the imports: the last submissions are written
+	// Import jobs run beside the server: those uploaded here or to another serve process
+	// on the same database. Stopped before the app closes (its writer), after the server.
+	imports, stopImports := context.WithCancel(ctx)
+	var importing sync.WaitGroup
+	importing.Go(func() { app.RunImports(imports) })
+	defer func() { stopImports(); importing.Wait() }()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
