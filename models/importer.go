@@ -26,6 +26,7 @@ type Importer struct {
 	// rows are added up in memory before they are written.
 	sliceRows, aggregateRows int
 	sliceTime                time.Duration
+	minSlice, maxSlice       int // bounds of sliceRows
 	// yield is the pause between two slices, so that another process waiting for the
 	// database gets its turn (SQLite has one writer per file); 0 in serve, whose kiosks
 	// go through w.
@@ -37,7 +38,8 @@ type Importer struct {
 // sub is nil (a command); now is the clock (time.Now outside tests).
 func (s *Store) NewImporter(sub *Submitter, now func() time.Time) *Importer {
 	im := &Importer{s: s, w: s, limits: sheets.DefaultLimits(), poke: make(chan struct{}, 1),
-		sliceRows: defaultSliceRows, aggregateRows: defaultAggregateRows, sliceTime: defaultSliceTime, now: now}
+		sliceRows: defaultSliceRows, aggregateRows: defaultAggregateRows, sliceTime: defaultSliceTime,
+		minSlice: minSliceRows, maxSlice: maxSliceRows, now: now}
 	if sub != nil {
 		im.w = sub
 	} else if !s.postgres {
@@ -74,7 +76,7 @@ func (im *Importer) adapt(size *atomic.Int64, rows int, took time.Duration) {
 	}
 	fit := float64(rows) * float64(im.sliceTime) / float64(took)
 	next := (float64(size.Load()) + fit) / 2
-	size.Store(int64(min(max(next, minSliceRows), maxSliceRows)))
+	size.Store(int64(min(max(next, float64(im.minSlice)), float64(im.maxSlice))))
 }
 
 // Poke tells the runner that a job was queued, so that it starts without waiting.

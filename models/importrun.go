@@ -126,6 +126,7 @@ func (im *Importer) runClaimed(ctx context.Context, id uint, file io.ReaderAt, p
 	run.sliceRows.Store(int64(im.sliceRows))
 	err := im.s.writerConn(ctx, func(db *gorm.DB) error {
 		run.db = db
+		defer func() { run.db = nil }() // the connection goes back to the pool
 		return run.do(ctx)
 	})
 	switch {
