@@ -17,9 +17,9 @@ type importProgress struct {
 	terminal bool
 	now      func() time.Time
 	began    time.Time
-	phase    string // the last phase shown (plain lines) or "" before any
-	line     bool   // a line written over is on the terminal
-	checked  time.Time
+	phase    string    // the phase shown last, "" before any
+	line     bool      // a line written over is on the terminal
+	checked  time.Time // when checking ended
 }
 
 func newImportProgress(w io.Writer, terminal bool, now func() time.Time) *importProgress {
@@ -42,58 +42,60 @@ func (p *importProgress) update(job models.ImportJob) {
 	if job.State == models.ImportQueued {
 		phase = "waiting"
 	}
-	pr := job.Progress
-	if p.terminal {
-		var text string
-		switch phase {
-		case "waiting":
-			text = fmt.Sprintf("waiting for another import to finish (%d before this one)", job.Ahead)
-		case models.PhaseChecking:
-			text = fmt.Sprintf("checking: %d rows read, %d good", pr.Read, pr.Checked)
-		default:
-			text = fmt.Sprintf("storing: %d of %d questionnaires (%d %%)", pr.Stored, pr.Total, percent(pr.Stored, pr.Total))
+	if phase != p.phase {
+		p.clearLine()
+		p.endChecking(job, phase)
+		p.phase = phase
+		if !p.terminal && phase == "waiting" {
+			fmt.Fprintf(p.w, "waiting for another import to finish (%d before this one)\n", job.Ahead)
 		}
-		fmt.Fprintf(p.w, "\r\033[K%s", text)
-		p.line = true
+	}
+	if !p.terminal {
 		return
 	}
-	if phase == p.phase {
-		return
+	pr := job.Progress
+	switch phase {
+	case "waiting":
+		fmt.Fprintf(p.w, "\r\033[Kwaiting for another import to finish (%d before this one)", job.Ahead)
+	case models.PhaseChecking:
+		fmt.Fprintf(p.w, "\r\033[Kchecking: %d rows read, %d good", pr.Read, pr.Checked)
+	default:
+		fmt.Fprintf(p.w, "\r\033[Kstoring: %d of %d questionnaires (%d %%)", pr.Stored, pr.Total, percent(pr.Stored, pr.Total))
 	}
-	p.endPhase(job)
-	p.phase = phase
-	if phase == "waiting" {
-		fmt.Fprintf(p.w, "waiting for another import to finish (%d before this one)\n", job.Ahead)
-	}
+	p.line = true
 }
 
-// endPhase writes the line that closes the phase shown until now.
-func (p *importProgress) endPhase(job models.ImportJob) {
-	if p.phase == models.PhaseChecking && job.Phase != models.PhaseChecking {
-		p.checked = p.now()
-		fmt.Fprintf(p.w, "checked %d questionnaires (%d rows read) in %.1f s\n", job.Progress.Checked, job.Progress.Read,
-			p.checked.Sub(p.began).Seconds())
-	}
-}
-
-// finish ends the progress line and writes what the job did.
-func (p *importProgress) finish(job models.ImportJob) {
+// clearLine removes the line written over, if any.
+func (p *importProgress) clearLine() {
 	if p.line {
 		fmt.Fprint(p.w, "\r\033[K")
 		p.line = false
 	}
+}
+
+// endChecking writes, once, how long checking took, when the job goes on to next.
+func (p *importProgress) endChecking(job models.ImportJob, next string) {
+	if !p.checked.IsZero() || next == "waiting" || next == models.PhaseChecking {
+		return
+	}
+	p.checked = p.now()
+	fmt.Fprintf(p.w, "checked %d questionnaires (%d rows read) in %.1f s\n", job.Progress.Checked, job.Progress.Read,
+		p.checked.Sub(p.began).Seconds())
+}
+
+// finish ends the progress line and writes what the job did.
+func (p *importProgress) finish(job models.ImportJob) {
+	p.clearLine()
 	if job.State != models.ImportDone {
 		return
 	}
-	if p.phase == models.PhaseChecking || (p.terminal || p.phase == "") && p.checked.IsZero() {
-		p.phase = models.PhaseChecking
-		p.endPhase(job)
-	}
+	p.endChecking(job, models.PhaseWriting)
 	if job.Result.Offices > 0 || job.Result.Counters > 0 {
 		fmt.Fprintf(p.w, "created %d offices and %d counters\n", job.Result.Offices, job.Result.Counters)
 	}
+	end := p.now()
 	fmt.Fprintf(p.w, "stored %d questionnaires in %.1f s (%.1f s in all; the longest write %d ms)\n", job.Progress.Stored,
-		p.now().Sub(p.checked).Seconds(), p.now().Sub(p.began).Seconds(), job.LongestWrite.Milliseconds())
+		end.Sub(p.checked).Seconds(), end.Sub(p.began).Seconds(), job.LongestWrite.Milliseconds())
 	if job.Result.Repeated > 0 {
 		fmt.Fprintf(p.w, "%d rows were already imported\n", job.Result.Repeated)
 	}
