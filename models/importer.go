@@ -268,35 +268,55 @@ const importCacheKB = 32 << 10
 const importCheckpointPages = 8192
 
 // writerConn runs fn with a session on a connection of its own, on SQLite with a larger
-// page cache and later checkpoints, set back when fn returns (the connection goes back to
-// the pool, and the memory with it).
+// page cache, later checkpoints and synchronous=NORMAL (see durable), set back when fn
+// returns (the connection goes back to the pool, and the memory with it).
 func (s *Store) writerConn(ctx context.Context, fn func(db *gorm.DB) error) error {
 	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
 		db := conn.Session(&gorm.Session{}) // each statement starts afresh, on the one connection
 		if s.postgres {
 			return fn(db)
 		}
-		var cache, checkpoint int64
-		if err := db.Raw("PRAGMA cache_size").Scan(&cache).Error; err != nil {
-			return err
-		}
-		if err := db.Raw("PRAGMA wal_autocheckpoint").Scan(&checkpoint).Error; err != nil {
-			return err
-		}
-		set := func(c, w int64) error {
-			if err := db.Exec(fmt.Sprintf("PRAGMA cache_size = %d", c)).Error; err != nil {
+		pragmas := []string{"cache_size", "wal_autocheckpoint", "synchronous"}
+		was := make([]int64, len(pragmas))
+		for i, p := range pragmas {
+			if err := db.Raw("PRAGMA " + p).Scan(&was[i]).Error; err != nil {
 				return err
 			}
-			return db.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", w)).Error
 		}
-		if err := set(-importCacheKB, importCheckpointPages); err != nil {
+		set := func(values ...int64) error {
+			for i, p := range pragmas {
+				if err := db.Exec(fmt.Sprintf("PRAGMA %s = %d", p, values[i])).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if err := set(-importCacheKB, importCheckpointPages, sqliteNormal); err != nil {
 			return err
 		}
 		defer func() {
-			if err := set(cache, checkpoint); err != nil {
+			if err := set(was...); err != nil {
 				slog.Error("setting an import's connection back", "err", err)
 			}
 		}()
 		return fn(db)
 	})
+}
+
+// SQLite's synchronous settings.
+const (
+	sqliteNormal = 1
+	sqliteFull   = 2
+)
+
+// durable makes the commits of an import's connection wait for the disk again, before
+// it publishes. Its slices are committed with synchronous=NORMAL: they are not flushed
+// to the disk one by one, and a power cut may lose the last of them — which no reader
+// saw and no one was told of; the job is then interrupted and removes what is left. The
+// commit that publishes flushes the write-ahead log, and with it every slice before.
+func (s *Store) durable(db *gorm.DB) error {
+	if s.postgres || db == nil {
+		return nil
+	}
+	return db.Exec(fmt.Sprintf("PRAGMA synchronous = %d", sqliteFull)).Error
 }

@@ -379,6 +379,9 @@ func (run *importRun) refuse(ctx context.Context, problems []survey.Message, mor
 // small transaction.
 func (run *importRun) publish(ctx context.Context) error {
 	run.phase = ""
+	if err := run.im.s.durable(run.db); err != nil {
+		return err
+	}
 	now := time.Now().UTC()
 	return run.tx(ctx, func(tx writeTx) error {
 		err := run.update(tx, map[string]any{"state": ImportDone, "active": false, "hidden": false, "finished_at": now,
@@ -402,7 +405,10 @@ func (run *importRun) fail(ctx context.Context, cause error) error {
 	run.phase = PhaseRemoving
 	updates := map[string]any{"state": ImportFailed, "failure": FailureError, "error": cause.Error(), "finished_at": time.Now().UTC()}
 	var problem *survey.PaperError
-	if errors.As(cause, &problem) { // a row the first pass could not know bad
+	if isUniqueViolation(cause) { // a response of the file stored before (fresh, importslice.go)
+		problem = &survey.PaperError{Msg: survey.Msg("paper.problem.uuid_conflict")}
+	}
+	if problem != nil || errors.As(cause, &problem) { // a row the first pass could not know bad
 		text, err := encodeMessages([]survey.Message{problem.Describe()})
 		if err != nil {
 			return err

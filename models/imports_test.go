@@ -187,8 +187,10 @@ func TestImportFailureHalfWayLeavesNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Past the first slice, the file's rows are not looked up one by one: the unique
+		// index of UUIDs refuses the row, and the job says so without its number.
 		if job.State != ImportFailed || job.Failure != FailureRefused || len(job.Problems) != 1 ||
-			job.Problems[0].String() != fmt.Sprintf("paper.at.row(%d, paper.problem.uuid_conflict)", clash.Row) {
+			job.Problems[0].String() != "paper.problem.uuid_conflict" {
 			t.Fatalf("%s %s %v", job.State, job.Failure, job.Problems)
 		}
 		if wrote.Load() < 300 {
@@ -199,6 +201,30 @@ func TestImportFailureHalfWayLeavesNothing(t *testing.T) {
 		}
 		verifyClean(t, s, "after the failure")
 	})
+}
+
+// A response of the file's first slice stored before with other answers is named by its
+// row; nothing is stored.
+func TestImportUUIDConflictNamesTheRow(t *testing.T) {
+	s := newTestStore(t)
+	f := newFixture(t, s)
+	file := string(paperFile(t, 120, 8, year2025, 365))
+	_, q, _ := s.PublishedQuestionnaire(context.Background(), "sipas-counter")
+	units, _ := s.Units(context.Background())
+	rows, err := survey.ParsePaper(q, units, splitCSV(file), benchNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.submit(t, f.response(rows[30].UUID, f.a1, vn(2025, 9, 1, 9, 0), "", nil, "E1.1", 1))
+	before := tableCounts(t, s)
+	job := importFile(t, slicesOf(testImporter(s), 50), "clash.csv", file)
+	if job.Failure != FailureRefused || len(job.Problems) != 1 ||
+		job.Problems[0].String() != fmt.Sprintf("paper.at.row(%d, paper.problem.uuid_conflict)", rows[30].Row) {
+		t.Errorf("%s %s %v", job.State, job.Failure, job.Problems)
+	}
+	if after := tableCounts(t, s); !equalCounts(before, after) {
+		t.Errorf("%v → %v", before, after)
+	}
 }
 
 // An import whose process stops is interrupted: readers see nothing of it meanwhile, and

@@ -237,6 +237,11 @@ type slicer struct {
 	months  map[tallyKey]*survey.Counts // monthly rows added up since they were last written
 	written map[tallyKey]bool           // monthly rows written before
 	days    *keyFilter                  // daily rows written before, or maybe
+	// fresh: the first slice found none of its rows stored. Every UUID of a file derives
+	// from the file's content, so a file is stored whole or not at all (a failed import's
+	// rows are removed before another runs): the other slices are not looked up. Were one
+	// stored after all, the unique index on UUIDs would stop the import.
+	fresh bool
 }
 
 // slice prepares a slice of responses: those already stored are counted as repeated (a
@@ -247,9 +252,13 @@ func (p *slicer) slice(ctx context.Context, batch []paperResponse) (sliceWork, e
 	for i, b := range batch {
 		responses[i] = b.r
 	}
-	known, err := p.run.im.s.storedResponses(ctx, responses)
-	if err != nil {
-		return sliceWork{}, err
+	known := map[string]Response{}
+	if !p.fresh {
+		var err error
+		if known, err = p.run.im.s.storedResponses(ctx, responses); err != nil {
+			return sliceWork{}, err
+		}
+		p.fresh = len(known) == 0
 	}
 	l := p.run.layout
 	w := sliceWork{done: int64(len(batch))}

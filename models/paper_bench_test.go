@@ -23,6 +23,11 @@ var benchNow = time.Date(2026, 1, 15, 9, 0, 0, 0, survey.VietnamTime())
 // the row's day (63 before 1 July 2025, 34 after), answers synthesised per office, a
 // procedure field on most rows and the other questions on some.
 func paperFile(tb testing.TB, n int, seed uint64, start time.Time, days int) []byte {
+	return paperFileOf(tb, n, seed, start, days, 1)
+}
+
+// paperFileOf is paperFile with counters counters at each office.
+func paperFileOf(tb testing.TB, n int, seed uint64, start time.Time, days, counters int) []byte {
 	tb.Helper()
 	q := survey.Official()
 	units := survey.OfficialUnits()
@@ -51,9 +56,9 @@ func paperFile(tb testing.TB, n int, seed uint64, start time.Time, days int) []b
 			profiles[office] = p
 		}
 		sub := q.Synthesize(r, p, 0)
-		rec[0], rec[1], rec[2], rec[3], rec[4] = u.Code, office, office+"-q1", "paper", day
+		rec[0], rec[1], rec[2], rec[3], rec[4] = u.Code, office, fmt.Sprintf("%s-q%d", office, 1+r.IntN(counters)), "paper", day
 		if u.ValidUntil != "" { // a former province's office lives on under its successor
-			rec[1], rec[2] = "old-"+office, "old-"+office+"-q1"
+			rec[1], rec[2] = "old-"+office, "old-"+rec[2]
 		}
 		for j, code := range header[5:] {
 			v := ""
@@ -78,33 +83,64 @@ func paperFile(tb testing.TB, n int, seed uint64, start time.Time, days int) []b
 // year2025 is the span of a national file of a year's questionnaires.
 var year2025 = time.Date(2025, 1, 1, 0, 0, 0, 0, survey.VietnamTime())
 
+// benchFile is one of the generated files the import is measured on.
+type benchFile struct {
+	name     string
+	rows     int
+	start    time.Time
+	days     int
+	counters int // at each office
+}
+
+// benchFiles are the files of issue 12: a national file of the 34 provinces, 306
+// counters, nine procedure fields and every day since 1 July 2025; a one-month campaign;
+// a national file of a million questionnaires.
+func benchFiles() []benchFile {
+	july := time.Date(2025, 7, 1, 0, 0, 0, 0, survey.VietnamTime())
+	days := int(benchNow.Sub(july).Hours()/24) - 1
+	return []benchFile{
+		{"national-100k", 100_000, july, days, 3},
+		{"month-100k", 100_000, time.Date(2025, 8, 1, 0, 0, 0, 0, survey.VietnamTime()), 31, 3},
+		{"national-1m", 1_000_000, july, days, 3},
+	}
+}
+
 // BenchmarkImport100k measures `sipas import` of 100,000 paper questionnaires from a
 // CSV file: both passes read it through survey/sheets (the first checks every row, the
 // second writes them in slices under the job's batch), into a fresh SQLite database
-// (synchronous=FULL), then the job publishes (SPEC §7: under 5 s). Two files:
-//
-//   - year: a national file over 2025, 291 counters, nine procedure fields; nearly every
-//     questionnaire is alone on its counter, day and field.
-//   - month: the same number of questionnaires from one month's campaign (August 2025).
+// (synchronous=FULL), then the job publishes (SPEC §7: under 5 s). The files are
+// benchFiles' national-100k and month-100k.
 //
 // It prints rows/s, s/100k, the count rows written and the longest slice transaction
 // (the longest a kiosk could wait behind the import).
 func BenchmarkImport100k(b *testing.B) {
-	for _, c := range []struct {
-		name  string
-		start time.Time
-		days  int
-	}{
-		{"year", year2025, 365},
-		{"month", time.Date(2025, 8, 1, 0, 0, 0, 0, survey.VietnamTime()), 31},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			path := filepath.Join(b.TempDir(), c.name+".csv")
-			if err := os.WriteFile(path, paperFile(b, 100_000, 1, c.start, c.days), 0o600); err != nil {
+	for _, f := range benchFiles()[:2] {
+		b.Run(f.name, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), f.name+".csv")
+			if err := os.WriteFile(path, paperFileOf(b, f.rows, 1, f.start, f.days, f.counters), 0o600); err != nil {
 				b.Fatal(err)
 			}
 			benchImport(b, path)
 		})
+	}
+}
+
+// TestWritePaperFiles writes benchFiles into the directory SIPAS_PAPER_DIR names, for
+// measuring `sipas import` and an upload to serve from outside (scripts/import-speed).
+func TestWritePaperFiles(t *testing.T) {
+	dir := os.Getenv("SIPAS_PAPER_DIR")
+	if dir == "" {
+		t.Skip("SIPAS_PAPER_DIR not set: no files written")
+	}
+	for _, f := range benchFiles() {
+		path := filepath.Join(dir, f.name+".csv")
+		if _, err := os.Stat(path); err == nil {
+			continue
+		}
+		if err := os.WriteFile(path, paperFileOf(t, f.rows, 1, f.start, f.days, f.counters), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Println(path)
 	}
 }
 

@@ -141,6 +141,7 @@ func ParsePaper(q *Questionnaire, units []Unit, records [][]string, now time.Tim
 		return nil, PaperErrors{paperError(0, "", Msg("paper.problem.empty"))}
 	}
 	f := NewPaperFile(q, units, now)
+	f.answers = true // one pass: the rows with their submissions, their UUIDs once it is read
 	if err := f.Header(records[0]); err != nil {
 		return nil, PaperErrors{err}
 	}
@@ -224,19 +225,23 @@ func paperHeader(q *Questionnaire, header []string) ([]paperColumn, *PaperError)
 	return cols, nil
 }
 
-// parsePaperRow validates one record; n is its row number.
-func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, rec []string, n int, now time.Time) (PaperRow, PaperErrors) {
-	criteria, questions := 0, 0
-	for _, c := range cols {
-		switch c.kind {
-		case kindCriterion:
-			criteria++
-		case kindQuestion:
-			questions++
+// parsePaperRow validates one record; n is its row number. Without answers, the row's
+// Submission is left empty (a first pass, which only checks, needs none of it).
+func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, rec []string, n int, now time.Time, answers bool) (PaperRow, PaperErrors) {
+	row := PaperRow{Row: n, Channel: "paper"}
+	if answers {
+		criteria, questions := 0, 0
+		for _, c := range cols {
+			switch c.kind {
+			case kindCriterion:
+				criteria++
+			case kindQuestion:
+				questions++
+			}
 		}
+		row.Submission = Submission{Criteria: make(map[string]int, criteria), Answers: make(map[string]string, questions)}
 	}
-	row := PaperRow{Row: n, Channel: "paper",
-		Submission: Submission{Criteria: make(map[string]int, criteria), Answers: make(map[string]string, questions)}}
+	answered := 0
 	var errs PaperErrors
 	bad := func(col string, m Message) { errs = append(errs, paperError(n, col, m)) }
 	var province, provinceCol string
@@ -294,7 +299,10 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 				bad(col.name, Msg("paper.problem.value", v, q.Scale.Min, q.Scale.Max))
 				break
 			}
-			row.Submission.Criteria[col.name] = x
+			answered++
+			if answers {
+				row.Submission.Criteria[col.name] = x
+			}
 		case kindField:
 			if v != "" && !q.HasField(v) {
 				bad(col.name, Msg("paper.problem.field", v, optionList(q.Fields.Options)))
@@ -308,7 +316,9 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 				bad(col.name, Msg("paper.problem.option", v, col.name, optionList(col.question.Options)))
 				break
 			}
-			row.Submission.Answers[col.name] = v
+			if answers {
+				row.Submission.Answers[col.name] = v
+			}
 		}
 	}
 	for _, c := range cols[min(len(rec), len(cols)):] { // a short record: its missing cells are empty
@@ -339,7 +349,7 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 			row.OfficeUnit = succ
 		}
 	}
-	if len(errs) == 0 && len(row.Submission.Criteria) == 0 {
+	if len(errs) == 0 && answered == 0 {
 		bad("", Msg("paper.problem.nothing_answered"))
 	}
 	return row, errs

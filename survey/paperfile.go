@@ -22,19 +22,21 @@ type PaperFile struct {
 	hash           hash.Hash          // the first pass's
 	sum            *[sha256.Size]byte // the second pass's: the first pass's Sum
 	rows           int                // questionnaires so far, blank rows not counted
+	answers        bool               // rows come with their submissions
 }
 
-// NewPaperFile starts the first pass over a file. now is the moment of the import: a
-// response cannot be given after it, and the units in force on its day own new offices
-// and counters.
+// NewPaperFile starts the first pass over a file, which checks its rows: they come
+// without their submissions, which only the second pass needs. now is the moment of the
+// import: a response cannot be given after it, and the units in force on its day own
+// new offices and counters.
 func NewPaperFile(q *Questionnaire, units []Unit, now time.Time) *PaperFile {
 	return &PaperFile{q: q, units: units, current: UnitsOn(units, dayString(now)), now: now, hash: sha256.New()}
 }
 
 // Again starts the second pass over the same file, whose first pass gave sum: its rows
-// come with their UUIDs.
+// come with their submissions and UUIDs.
 func (f *PaperFile) Again(sum [sha256.Size]byte) *PaperFile {
-	return &PaperFile{q: f.q, units: f.units, current: f.current, now: f.now, sum: &sum}
+	return &PaperFile{q: f.q, units: f.units, current: f.current, now: f.now, sum: &sum, answers: true}
 }
 
 // Header reads the file's first row, which names the columns.
@@ -59,7 +61,7 @@ func (f *PaperFile) Row(n int, cells []string) (row PaperRow, problems PaperErro
 		return PaperRow{}, nil, false
 	}
 	f.hashRecord(cells)
-	row, problems = parsePaperRow(f.q, f.units, f.current, f.cols, cells, n, f.now)
+	row, problems = parsePaperRow(f.q, f.units, f.current, f.cols, cells, n, f.now, f.answers)
 	row.Ordinal = f.rows
 	f.rows++
 	if len(problems) == 0 && f.sum != nil {
