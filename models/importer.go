@@ -55,7 +55,7 @@ const (
 	// kiosk submission waits for at most about that.
 	defaultSliceTime = 100 * time.Millisecond
 	minSliceRows     = 2000
-	maxSliceRows     = 20_000
+	maxSliceRows     = 5000
 	// commandYield is the pause of a command's import between two slices while another
 	// process (serve) has the SQLite file open, so that it can take its turn: a writer
 	// waiting for the file looks again every 25 to 100 ms (SQLite's busy handler).

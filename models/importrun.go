@@ -47,6 +47,7 @@ type importRun struct {
 	phase      string
 	lastBeat   time.Time
 	longest    time.Duration // the longest slice transaction
+	slices     int           // slice transactions written
 	sliceRows  atomic.Int64  // questionnaires the next slice holds, see Importer.adapt
 	db         *gorm.DB      // the job's own connection, see Store.writerConn
 	onProgress func(ImportJob)
@@ -147,7 +148,9 @@ func (im *Importer) runClaimed(ctx context.Context, id uint, file io.ReaderAt, p
 			slog.Error("removing an import's file", "import", id, "err", err)
 		}
 	}
-	return im.s.ImportJob(ctx, id)
+	job, err := im.s.ImportJob(ctx, id)
+	job.Slices, job.LongestWrite = run.slices, run.longest
+	return job, err
 }
 
 func (run *importRun) do(ctx context.Context) error {
@@ -358,7 +361,7 @@ func (run *importRun) beat(ctx context.Context, force bool) error {
 func (run *importRun) report() {
 	if run.onProgress != nil {
 		run.onProgress(ImportJob{ID: run.row.ID, State: ImportRunning, Phase: run.phase, FileName: run.row.FileName,
-			Progress: run.progress, Result: run.result, LongestWrite: run.longest})
+			Progress: run.progress, Result: run.result, Slices: run.slices, LongestWrite: run.longest})
 	}
 }
 

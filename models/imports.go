@@ -114,9 +114,11 @@ type ImportJob struct {
 	Problems     []survey.Message // a refused file's problems, each saying where
 	MoreProblems bool             // Problems stops at survey.MaxPaperErrors
 	Ahead        int              // queued: jobs that run before it
-	// LongestWrite is the longest transaction the job has written so far (the longest a
-	// kiosk may have waited behind it), as its own process tells it (not kept).
-	LongestWrite  time.Duration
+	// Slices is how many slice transactions the job has written so far, and LongestWrite
+	// the longest of them (the longest a kiosk may have waited behind it), as the process
+	// running it tells them (not kept).
+	Slices       int
+	LongestWrite time.Duration
 	scope         string
 	questionnaire string
 }

@@ -100,6 +100,7 @@ func (run *importRun) writeSlice(ctx context.Context, w sliceWork) error {
 	}
 	took := time.Since(began)
 	run.longest = max(run.longest, took)
+	run.slices++
 	if len(w.rows) > 0 {
 		run.im.adapt(&run.sliceRows, len(w.rows)+len(w.counts), took)
 	}
@@ -147,8 +148,68 @@ func (run *importRun) writeCounts(tx writeTx, rows []countRow) error {
 	return nil
 }
 
-// produce reads the file again and sends its slices to out, then the monthly rows.
+// produce reads the file again and sends its slices to out, then the monthly rows. One
+// goroutine reads and checks the rows (parse) while this one prepares the slices, and
+// the job's goroutine writes them: three stages on the machine's cores.
 func (run *importRun) produce(ctx context.Context, out chan<- sliceWork) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []paperResponse, 1)
+	parsed := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		parsed <- run.parse(ctx, batches)
+	}()
+	p := &slicer{run: run, months: map[tallyKey]*survey.Counts{}, written: map[tallyKey]bool{},
+		days: newKeyFilter(int(run.progress.Total))}
+	send := func(w sliceWork) error {
+		select {
+		case out <- w:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	err := func() error {
+		for batch := range batches {
+			w, err := p.slice(ctx, batch)
+			if err != nil {
+				return err
+			}
+			if err := send(w); err != nil {
+				return err
+			}
+			if len(p.months) >= run.im.aggregateRows {
+				for _, w := range p.flushMonths() {
+					if err := send(w); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}()
+	if err != nil {
+		cancel()
+		for range batches { // the reader stops
+		}
+		<-parsed
+		return err
+	}
+	if err := <-parsed; err != nil {
+		return err
+	}
+	for _, w := range p.flushMonths() {
+		if err := send(w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parse reads the file again and sends its responses to out, as many a batch as the
+// next slice takes.
+func (run *importRun) parse(ctx context.Context, out chan<- []paperResponse) error {
 	rd, err := sheets.Open(run.row.FileName, run.file, run.row.FileSize, run.im.limits)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errFileChanged, err)
@@ -157,11 +218,9 @@ func (run *importRun) produce(ctx context.Context, out chan<- sliceWork) error {
 	if _, cells, err := rd.Next(); err != nil || f.Header(cells) != nil {
 		return errFileChanged
 	}
-	p := &slicer{run: run, months: map[tallyKey]*survey.Counts{}, written: map[tallyKey]bool{},
-		days: newKeyFilter(int(run.progress.Total))}
-	send := func(w sliceWork) error {
+	send := func(batch []paperResponse) error {
 		select {
-		case out <- w:
+		case out <- batch:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
@@ -186,41 +245,18 @@ func (run *importRun) produce(ctx context.Context, out chan<- sliceWork) error {
 		batch = append(batch, paperResponse{row: row.Row, r: NewResponse{UUID: row.UUID, Counter: run.places.counters[row.CounterCode],
 			ProvinceID: row.Unit.ID, QuestionnaireID: run.qid, Channel: row.Channel, SubmittedAt: row.SubmittedAt,
 			Submission: row.Submission, ImportID: run.row.ID}})
-		if len(batch) < int(run.sliceRows.Load()) {
-			continue
-		}
-		w, err := p.slice(ctx, batch)
-		if err != nil {
-			return err
-		}
-		if err := send(w); err != nil {
-			return err
-		}
-		batch = nil
-		if len(p.months) >= run.im.aggregateRows {
-			for _, w := range p.flushMonths() {
-				if err := send(w); err != nil {
-					return err
-				}
+		if len(batch) >= int(run.sliceRows.Load()) {
+			if err := send(batch); err != nil {
+				return err
 			}
+			batch = nil
 		}
 	}
 	if int64(f.Rows()) != run.progress.Total {
 		return errFileChanged
 	}
 	if len(batch) > 0 {
-		w, err := p.slice(ctx, batch)
-		if err != nil {
-			return err
-		}
-		if err := send(w); err != nil {
-			return err
-		}
-	}
-	for _, w := range p.flushMonths() {
-		if err := send(w); err != nil {
-			return err
-		}
+		return send(batch)
 	}
 	return nil
 }

@@ -93,15 +93,15 @@ type benchFile struct {
 }
 
 // benchFiles are the files of issue 12: a national file of the 34 provinces, 306
-// counters, nine procedure fields and every day since 1 July 2025; a one-month campaign;
-// a national file of a million questionnaires.
+// counters, nine procedure fields and every day since 1 July 2025; a one-month campaign.
+// (A file of a million such rows is beyond an upload's 50 MB; survey/sheets' valid-1m.csv,
+// of three criteria, is the million rows scripts/import-under-load uploads.)
 func benchFiles() []benchFile {
 	july := time.Date(2025, 7, 1, 0, 0, 0, 0, survey.VietnamTime())
 	days := int(benchNow.Sub(july).Hours()/24) - 1
 	return []benchFile{
 		{"national-100k", 100_000, july, days, 3},
 		{"month-100k", 100_000, time.Date(2025, 8, 1, 0, 0, 0, 0, survey.VietnamTime()), 31, 3},
-		{"national-1m", 1_000_000, july, days, 3},
 	}
 }
 
@@ -114,7 +114,7 @@ func benchFiles() []benchFile {
 // It prints rows/s, s/100k, the count rows written and the longest slice transaction
 // (the longest a kiosk could wait behind the import).
 func BenchmarkImport100k(b *testing.B) {
-	for _, f := range benchFiles()[:2] {
+	for _, f := range benchFiles() {
 		b.Run(f.name, func(b *testing.B) {
 			path := filepath.Join(b.TempDir(), f.name+".csv")
 			if err := os.WriteFile(path, paperFileOf(b, f.rows, 1, f.start, f.days, f.counters), 0o600); err != nil {

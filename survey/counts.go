@@ -27,6 +27,7 @@ type CountsLayout struct {
 	Values    [][]string // Values[i]: the option values of Questions[i], sorted
 	First     []int      // First[i]: the index in Counts.Options of Values[i][0]
 	criterion map[string]int
+	element   []int // element[i]: the element of Criteria[i], by its place in q.Elements
 	option    map[string]map[string]int
 	options   int
 }
@@ -35,8 +36,16 @@ type CountsLayout struct {
 func (q *Questionnaire) Layout() *CountsLayout {
 	l := &CountsLayout{q: q, Criteria: q.CriterionCodes(), criterion: map[string]int{}, option: map[string]map[string]int{}}
 	slices.Sort(l.Criteria)
+	l.element = make([]int, len(l.Criteria))
 	for i, code := range l.Criteria {
 		l.criterion[code] = i
+		for e, el := range q.Elements {
+			for _, c := range el.Criteria {
+				if c.Code == code {
+					l.element[i] = e
+				}
+			}
+		}
 	}
 	values := map[string][]Option{}
 	for _, x := range q.Questions {
@@ -90,21 +99,21 @@ type contributed struct {
 func (l *CountsLayout) Contribution(s Submission) (Contribution, error) {
 	var c Contribution
 	total := 0
+	c.criteria = make([]contributed, 0, len(s.Criteria))
 	for code, x := range s.Criteria {
-		if _, ok := l.criterion[code]; !ok || x < 1 || x > MaxScale {
+		i, ok := l.criterion[code]
+		if !ok || x < 1 || x > MaxScale {
 			return c, fmt.Errorf("criterion %s = %d is not of questionnaire %s", code, x, l.q.Code)
 		}
 		total += x
+		c.criteria = append(c.criteria, contributed{i: i, x: x})
 	}
-	c.score, c.scored = l.q.Score(s)
-	others := len(s.Criteria) - 1
-	c.criteria = make([]contributed, 0, len(s.Criteria))
-	for code, x := range s.Criteria {
-		cc := contributed{i: l.criterion[code], x: x}
-		if others > 0 {
-			cc.paired, cc.fx, cc.o = true, float64(x), float64(total-x)/float64(others)
+	c.score, c.scored = l.score(c.criteria)
+	if others := len(s.Criteria) - 1; others > 0 {
+		for k := range c.criteria {
+			cc := &c.criteria[k]
+			cc.paired, cc.fx, cc.o = true, float64(cc.x), float64(total-cc.x)/float64(others)
 		}
-		c.criteria = append(c.criteria, cc)
 	}
 	c.options = make([]int, 0, len(s.Answers)+1)
 	for question, v := range s.Answers {
@@ -122,6 +131,31 @@ func (l *CountsLayout) Contribution(s Submission) (Contribution, error) {
 		c.options = append(c.options, i)
 	}
 	return c, nil
+}
+
+// score is q.Score of the answers given, computed from their indexes: the same sums in
+// the same order (element by element), so the same number.
+func (l *CountsLayout) score(answers []contributed) (float64, bool) {
+	answered := make([]int, len(l.q.Elements))
+	satisfied := make([]int, len(l.q.Elements))
+	for _, a := range answers {
+		e := l.element[a.i]
+		answered[e]++
+		if l.q.Satisfied(a.x) {
+			satisfied[e]++
+		}
+	}
+	sum, elements := 0.0, 0
+	for e := range answered {
+		if answered[e] > 0 {
+			sum += float64(satisfied[e]) / float64(answered[e])
+			elements++
+		}
+	}
+	if elements == 0 {
+		return 0, false
+	}
+	return sum / float64(elements), true
 }
 
 // Add adds a submission's contribution to c: the same numbers, in the same order, as

@@ -94,8 +94,8 @@ func (p *importProgress) finish(job models.ImportJob) {
 		fmt.Fprintf(p.w, "created %d offices and %d counters\n", job.Result.Offices, job.Result.Counters)
 	}
 	end := p.now()
-	fmt.Fprintf(p.w, "stored %d questionnaires in %.1f s (%.1f s in all; the longest write %d ms)\n", job.Progress.Stored,
-		end.Sub(p.checked).Seconds(), end.Sub(p.began).Seconds(), job.LongestWrite.Milliseconds())
+	fmt.Fprintf(p.w, "stored %d questionnaires in %.1f s (%.1f s in all; %d writes, the longest %d ms)\n", job.Progress.Stored,
+		end.Sub(p.checked).Seconds(), end.Sub(p.began).Seconds(), job.Slices, job.LongestWrite.Milliseconds())
 	if job.Result.Repeated > 0 {
 		fmt.Fprintf(p.w, "%d rows were already imported\n", job.Result.Repeated)
 	}

@@ -19,7 +19,7 @@ func TestImportProgress(t *testing.T) {
 		{State: models.ImportRunning, Phase: models.PhaseWriting, Progress: models.ImportProgress{Read: 1000, Checked: 1000, Total: 1000, Stored: 400}},
 		{State: models.ImportRunning, Phase: models.PhaseWriting, Progress: models.ImportProgress{Read: 1000, Checked: 1000, Total: 1000, Stored: 1000}},
 	}
-	done := models.ImportJob{State: models.ImportDone, Progress: steps[4].Progress, LongestWrite: 80 * time.Millisecond,
+	done := models.ImportJob{State: models.ImportDone, Progress: steps[4].Progress, LongestWrite: 80 * time.Millisecond, Slices: 1,
 		Result: models.ImportResult{Stored: 990, Repeated: 10, Offices: 2, Counters: 3}}
 	clock := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	tick := func() time.Time { clock = clock.Add(time.Second); return clock }
@@ -33,7 +33,7 @@ func TestImportProgress(t *testing.T) {
 		got := out.String()
 		summary := "created 2 offices and 3 counters\n"
 		if !strings.Contains(got, summary) || !strings.HasSuffix(got, "10 rows were already imported\nimported 990 responses\n") ||
-			!strings.Contains(got, "checked 1000 questionnaires (1000 rows read)") || !strings.Contains(got, "the longest write 80 ms") {
+			!strings.Contains(got, "checked 1000 questionnaires (1000 rows read)") || !strings.Contains(got, "1 writes, the longest 80 ms") {
 			t.Errorf("terminal %t: summary\n%q", terminal, got)
 		}
 		lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
