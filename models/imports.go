@@ -117,8 +117,8 @@ type ImportJob struct {
 	// Slices is how many slice transactions the job has written so far, and LongestWrite
 	// the longest of them (the longest a kiosk may have waited behind it), as the process
 	// running it tells them (not kept).
-	Slices       int
-	LongestWrite time.Duration
+	Slices        int
+	LongestWrite  time.Duration
 	scope         string
 	questionnaire string
 }
