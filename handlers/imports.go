@@ -57,12 +57,14 @@ func (a *App) importJobView(c echo.Context, j models.ImportJob) importJobView {
 	num := func(n int64) string { return views.Number(loc, n) }
 	v := importJobView{ID: j.ID, URL: "/admin/imports/" + strconv.FormatUint(uint64(j.ID), 10) + "?lang=" + lang,
 		FileName: j.FileName, SHA256: j.SHA256, By: j.By, When: when(lang, j.CreatedAt),
-		Size: a.t(c, "imports.size", views.Decimal(loc, float64(j.FileSize)/(1<<20))),
+		Size: a.fileSize(c, loc, j.FileSize),
 		Done: j.State == models.ImportDone, Failed: j.State == models.ImportFailed, More: j.MoreProblems}
 	p := j.Progress
 	switch {
 	case j.State == models.ImportUploading:
 		v.Status = a.t(c, "imports.state.uploading")
+	case j.State == models.ImportQueued && j.Ahead == 0:
+		v.Status = a.t(c, "imports.state.next")
 	case j.State == models.ImportQueued:
 		v.Status = a.t(c, "imports.state.queued", j.Ahead)
 	case j.State == models.ImportDone:
@@ -100,6 +102,14 @@ func (a *App) importJobView(c echo.Context, j models.ImportJob) importJobView {
 		v.Problems = append(v.Problems, a.msg(c, m))
 	}
 	return v
+}
+
+// fileSize is a file's size in words: kilobytes below a megabyte.
+func (a *App) fileSize(c echo.Context, loc views.Locale, size int64) string {
+	if size < 1<<20 {
+		return a.t(c, "imports.size_kb", views.Number(loc, (size+1023)/1024))
+	}
+	return a.t(c, "imports.size", views.Decimal(loc, float64(size)/(1<<20)))
 }
 
 // importJob shows a job: while it runs, its progress, reloading itself; then its result.

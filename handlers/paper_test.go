@@ -329,7 +329,7 @@ func TestImportJobPage(t *testing.T) {
 	waiting := ta.follow(rec)
 	body := waiting.Body.String()
 	if waiting.Code != 200 || !strings.Contains(body, `<meta http-equiv="refresh" content="2">`) ||
-		!strings.Contains(body, "Waiting: 0 imports before this one.") || !strings.Contains(body, "<progress") ||
+		!strings.Contains(body, "Waiting for its turn…") || !strings.Contains(body, "<progress") ||
 		!strings.Contains(body, "Import of job.csv") || waiting.Header().Get("Cache-Control") != "no-store" {
 		t.Fatalf("a queued job's page: %d\n%s", waiting.Code, body)
 	}

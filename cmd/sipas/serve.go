@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -16,6 +17,9 @@ import (
 	"sipas/models"
 	"sipas/static"
 )
+
+// serveMemoryLimit is the Go heap serve aims to stay under, unless GOMEMLIMIT is set.
+const serveMemoryLimit = 96 << 20
 
 func serve(ctx context.Context, env cmdEnv, args []string) error {
 	cfg := handlers.DefaultConfig()
@@ -62,6 +66,11 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 			return fmt.Errorf("-session-key must be 128 hex digits (64 bytes)")
 		}
 		cfg.SessionKey = key
+	}
+	if env.getenv("GOMEMLIMIT") == "" {
+		// The garbage collector works harder as the heap nears this (an import of a
+		// million rows, a large export), so that serve stays within SPEC §7's memory.
+		debug.SetMemoryLimit(serveMemoryLimit)
 	}
 	store, err := openStore(ctx, *dsn, env.stdout)
 	if err != nil {
