@@ -64,7 +64,7 @@ func accessRules() map[string]routeRule {
 	add(ruleSignedIn,
 		"POST /logout", "GET /account", "POST /account/password", "POST /account/sessions/end")
 	add(ruleProvinceAdmin,
-		"GET /admin/import", "GET /admin/import/template.csv",
+		"GET /admin/import", "GET /admin/import/template.csv", "GET /admin/imports", "GET /admin/imports/:id",
 		"GET /admin/users", "POST /admin/users", "GET /admin/users/:id", "POST /admin/users/:id",
 		"POST /admin/users/:id/password", "POST /admin/users/:id/disable", "POST /admin/users/:id/enable",
 		// offices, counters, kiosk devices and the fleet of the province in the path (:code)

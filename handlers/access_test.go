@@ -47,9 +47,10 @@ type routeCase struct {
 }
 
 // routeFixture names what the cases' paths point at: an account of Hải Phòng, a draft of
-// Hải Phòng's admins and a kiosk device of the counter demo-31.
+// Hải Phòng's admins, a kiosk device of the counter demo-31 and an import job of the
+// administrator's (the whole country's).
 type routeFixture struct {
-	user, draft, device uint
+	user, draft, device, job uint
 }
 
 // newRouteFixture adds to the test app what routeCases act on: an official of Hải Phòng,
@@ -79,7 +80,12 @@ func newRouteFixture(t testing.TB, ta *testApp) routeFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return routeFixture{user: target.ID, draft: d.ID, device: dev.ID}
+	job, err := ta.app.imports.Queue(ctx, models.NewImport{FileName: "national.csv", Questionnaire: ta.app.cfg.Questionnaire,
+		Scope: models.AllProvinces(), By: by}, strings.NewReader(paperCSV), int64(len(paperCSV)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return routeFixture{user: target.ID, draft: d.ID, device: dev.ID, job: job.ID}
 }
 
 // provinceID is the ID of the current province with code.
@@ -110,6 +116,7 @@ func routeCases(fx routeFixture) []routeCase {
 	draft := fmt.Sprintf("/admin/questionnaires/drafts/%d", fx.draft)
 	device := fmt.Sprintf("%s/devices/%d", p31, fx.device)
 	phone := url.Values{"response_id": {uuid.NewString()}, "E1.1": {"5"}}
+	job := fmt.Sprintf("/admin/imports/%d", fx.job)
 	return append([]routeCase{
 		{route: "GET /healthz", rule: rulePublic, target: "/healthz", ok: 200},
 		{route: "GET /static*", rule: rulePublic, target: "/static/css/app.css", ok: 200},
@@ -139,6 +146,9 @@ func routeCases(fx routeFixture) []routeCase {
 		{route: "GET /admin/import", rule: ruleProvinceAdmin, target: "/admin/import", ok: 200},
 		{route: "GET /admin/import/template.csv", rule: ruleProvinceAdmin, target: "/admin/import/template.csv", ok: 200},
 		{route: "POST /admin/import", rule: ruleProvinceAdmin, target: "/admin/import", form: empty, ok: 400},
+		{route: "GET /admin/imports", rule: ruleProvinceAdmin, target: "/admin/imports", ok: 200},
+		// a national job: a province admin does not see it
+		{route: "GET /admin/imports/:id", rule: ruleProvinceAdmin, target: job, ok: 200, code: "00"},
 		{route: "GET /admin/users", rule: ruleProvinceAdmin, target: "/admin/users", ok: 200},
 		{route: "POST /admin/users", rule: ruleProvinceAdmin, target: "/admin/users", form: empty, ok: 400},
 		// the target is an official of Hải Phòng: only the administrator manages it here

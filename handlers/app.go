@@ -54,6 +54,9 @@ type Config struct {
 	Languages fs.FS
 	// AlertsEvery is how often Background scans for drops (0: never; serve -alerts-every).
 	AlertsEvery time.Duration
+	// SubmitWait is how long a kiosk submission waits for the database before it is
+	// answered 503 with Retry-After (models.DefaultSubmitWait when 0).
+	SubmitWait time.Duration
 }
 
 // DefaultConfig is the configuration when nothing is set.
@@ -81,6 +84,7 @@ func withDefaults(cfg Config) Config {
 type App struct {
 	store     *models.Store
 	submitter *models.Submitter
+	imports   *models.Importer // writes through submitter, between kiosk batches
 	sessions  sessions.Store
 	views     *views.Renderer
 	static    fs.FS
@@ -125,11 +129,13 @@ func New(store *models.Store, static fs.FS, cfg Config, now func() time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	return &App{store: store, submitter: store.NewSubmitter(256), sessions: newSessionStore(key, int(cfg.SessionMaxAge.Seconds())),
+	sub := store.NewSubmitter(256, cfg.SubmitWait)
+	return &App{store: store, submitter: sub, imports: store.NewImporter(sub, now), sessions: newSessionStore(key, int(cfg.SessionMaxAge.Seconds())),
 		views: r, static: static, assets: assets, cfg: cfg, now: now, rules: accessRules(), dummyHash: dummy}, nil
 }
 
-// Close finishes writing the kiosk submissions in flight; call it after the server stopped.
+// Close finishes writing the kiosk submissions in flight; call it after the server
+// stopped and RunImports returned.
 func (a *App) Close() { a.submitter.Close() }
 
 // Handler returns the echo instance with every route and middleware.

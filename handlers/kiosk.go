@@ -223,6 +223,9 @@ func (a *App) kioskSubmit(mode string) echo.HandlerFunc {
 			QuestionnaireID: k.Questionnaire.ID, Channel: channel,
 			SubmittedAt: now, Submission: sub, Tally: k.Q.Tally(sub), Held: reasonStrings(reasons),
 		})
+		if errors.Is(err, models.ErrBusy) || models.IsUnavailable(err) {
+			return a.kioskBusy(c, k, id.String(), answers, err)
+		}
 		if err != nil {
 			return err
 		}
@@ -283,10 +286,26 @@ func (a *App) kioskPing(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+// kioskBusy answers 503 with Retry-After when a valid response could not be stored now:
+// the writer busy beyond the bound, or the database unavailable (disk full, read-only,
+// locked: models.IsUnavailable). The kiosk script keeps the response in its queue and sends it again; the
+// page without script shows the form again with the answers and the same response id,
+// so that pressing Submit again stores it once.
+func (a *App) kioskBusy(c echo.Context, k kioskContext, responseID string, answers url.Values, err error) error {
+	slog.Warn("kiosk submission not stored: answered 503", "counter", k.Counter.Code, "err", err)
+	c.Response().Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+	return a.kioskAgain(c, http.StatusServiceUnavailable, k, responseID, a.t(c, "kiosk.busy"), answers)
+}
+
 // rejectKiosk answers 400: the form again with the message and the answers kept, or JSON.
 func (a *App) rejectKiosk(c echo.Context, k kioskContext, responseID, msg string, answers url.Values, name ...string) error {
+	return a.kioskAgain(c, http.StatusBadRequest, k, responseID, msg, answers, name...)
+}
+
+// kioskAgain answers status with msg: the form again with the answers kept, or JSON.
+func (a *App) kioskAgain(c echo.Context, status int, k kioskContext, responseID, msg string, answers url.Values, name ...string) error {
 	if wantsJSON(c) {
-		return c.JSON(http.StatusBadRequest, map[string]string{"error": msg})
+		return c.JSON(status, map[string]string{"error": msg})
 	}
 	if responseID == "" {
 		responseID = uuid.NewString()
@@ -302,7 +321,7 @@ func (a *App) rejectKiosk(c echo.Context, k kioskContext, responseID, msg string
 	if len(name) > 0 {
 		page.ErrorName = name[0]
 	}
-	return c.Render(http.StatusBadRequest, "kiosk", page)
+	return c.Render(status, "kiosk", page)
 }
 
 type thanksPage struct {

@@ -2,14 +2,12 @@ package handlers
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/csv"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -35,6 +33,8 @@ func (a *App) paperRoutes(e *echo.Echo) {
 	admin.GET("/import", a.importForm)
 	admin.GET("/import/template.csv", a.importTemplate)
 	admin.POST("/import", a.importUpload)
+	admin.GET("/imports", a.importJobs)
+	admin.GET("/imports/:id", a.importJob)
 
 	// The exports hold the province-level figures, public like /api/v1/sipas.
 	e.GET("/export.csv", a.export("csv"))
@@ -42,8 +42,8 @@ func (a *App) paperRoutes(e *echo.Echo) {
 	e.GET("/export.json", a.export("json"))
 }
 
-// importPage is the upload form, with the problems of a refused file or the counts of
-// an imported one.
+// importPage is the upload form, with the problem of an upload that could not be taken
+// (no file, not a table, too big); the file's own problems are on its job's page.
 type importPage struct {
 	Lang, OtherLang, SwitchURL string
 	Nav                        navBar
@@ -52,9 +52,6 @@ type importPage struct {
 	Header                     string // the columns of SPEC §4 for this questionnaire, ", " between them
 	FileName                   string
 	Problems                   []string
-	More                       bool // Problems stops at survey.MaxPaperErrors
-	Result                     *models.ImportResult
-	Rows                       int
 }
 
 func (a *App) importPage(c echo.Context) (importPage, error) {
@@ -79,22 +76,11 @@ func paperHeader(q *survey.Questionnaire) []string {
 	return append(h, q.QuestionCodes()...)
 }
 
-// importDone is what an import did, carried to the page after the redirect.
-type importDone struct {
-	FileName string
-	Rows     int
-	Result   models.ImportResult
-}
-
-// importForm shows the upload form, and after an import what it did.
+// importForm shows the upload form.
 func (a *App) importForm(c echo.Context) error {
 	page, err := a.importPage(c)
 	if err != nil {
 		return err
-	}
-	var done importDone
-	if a.takeFlash(c, &done) {
-		page.FileName, page.Rows, page.Result = done.FileName, done.Rows, &done.Result
 	}
 	return c.Render(http.StatusOK, "import", page)
 }
@@ -125,9 +111,10 @@ func (a *App) importTemplate(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
-// importUpload stores an uploaded file of paper questionnaires, all of it or nothing. A
-// refused file is shown again with its problems; an imported one redirects to the form,
-// which shows what was stored (so that reloading the page does not post the file again).
+// importUpload keeps an uploaded file of paper questionnaires and queues its import,
+// then answers at once with the job's page (303), which shows its progress and its
+// result: imported, all of it, or nothing, with the file's problems. An upload that
+// cannot be taken (no file, not .csv or .xlsx) is the form again with the reason (400).
 func (a *App) importUpload(c echo.Context) error {
 	// Parsed before anything reads a form value: a file beyond uploadMemory goes to a
 	// temporary file, removed when the request ends (admit), instead of sitting in memory
@@ -139,97 +126,31 @@ func (a *App) importUpload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
 	fh, err := c.FormFile("file")
 	if err != nil {
 		page.Problems = []string{a.t(c, "paper.error.no_file")}
 		return c.Render(http.StatusBadRequest, "import", page)
 	}
 	page.FileName = fh.Filename
+	var sheet *sheets.Error
+	if err := sheets.CheckName(fh.Filename); errors.As(err, &sheet) {
+		page.Problems = []string{a.msg(c, sheet.Describe())}
+		return c.Render(http.StatusBadRequest, "import", page)
+	}
 	f, err := fh.Open()
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	sum := sha256.New()
-	if _, err := io.Copy(sum, f); err != nil {
-		return err
+	job, err := a.imports.Queue(c.Request().Context(), models.NewImport{FileName: fh.Filename, Questionnaire: a.cfg.Questionnaire,
+		Scope: a.scope(c), By: a.actor(c)}, f, fh.Size)
+	if errors.Is(err, models.ErrImportTooBig) {
+		return echo.ErrStatusRequestEntityTooLarge
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	records, err := sheets.ReadAll(fh.Filename, f, fh.Size, sheets.DefaultLimits())
-	if err != nil {
-		return a.rejectImport(c, page, err)
-	}
-	qrow, q, err := a.store.PublishedQuestionnaire(ctx, a.cfg.Questionnaire)
 	if err != nil {
 		return err
 	}
-	units, err := a.store.Units(ctx)
-	if err != nil {
-		return err
-	}
-	rows, err := survey.ParsePaper(q, units, records, a.now())
-	if err != nil {
-		return a.rejectImport(c, page, err)
-	}
-	if page.Problems = a.outOfScope(c, rows); len(page.Problems) > 0 {
-		return c.Render(http.StatusBadRequest, "import", page)
-	}
-	res, err := a.store.ImportPaper(ctx, rows, q, qrow.ID)
-	if err != nil {
-		return a.rejectImport(c, page, err)
-	}
-	if err := a.store.Audit(ctx, a.actor(c), "paper.import", fh.Filename, nil, map[string]any{
-		"sha256": hex.EncodeToString(sum.Sum(nil)), "rows": len(rows), "stored": res.Stored, "repeated": res.Repeated,
-		"offices": res.Offices, "counters": res.Counters}); err != nil {
-		return err
-	}
-	if err := a.setFlash(c, importDone{FileName: fh.Filename, Rows: len(rows), Result: res}); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/admin/import?lang="+page.Lang)
-}
-
-// outOfScope names the rows of a province the user may not import into (a province
-// admin imports its own province's questionnaires, former units merged into it included).
-func (a *App) outOfScope(c echo.Context, rows []survey.PaperRow) []string {
-	scope := a.scope(c)
-	if scope.ProvinceIDs == nil {
-		return nil
-	}
-	var problems []string
-	for _, r := range rows {
-		if !containsID(scope.ProvinceIDs, r.Unit.ID) && len(problems) < survey.MaxPaperErrors {
-			problems = append(problems, a.t(c, "auth.import.other_province", r.Row, r.Unit.Code, r.Unit.Name))
-		}
-	}
-	return problems
-}
-
-// rejectImport shows the form again with the problems of the file (400); an error that
-// is not the file's is left to the central handler.
-func (a *App) rejectImport(c echo.Context, page importPage, err error) error {
-	var (
-		list  survey.PaperErrors
-		one   *survey.PaperError
-		sheet *sheets.Error
-	)
-	switch {
-	case errors.As(err, &list):
-		for _, e := range list {
-			page.Problems = append(page.Problems, a.msg(c, e.Describe()))
-		}
-		page.More = len(list) == survey.MaxPaperErrors
-	case errors.As(err, &one):
-		page.Problems = []string{a.msg(c, one.Describe())}
-	case errors.As(err, &sheet):
-		page.Problems = []string{a.msg(c, sheet.Describe())}
-	default:
-		return err
-	}
-	return c.Render(http.StatusBadRequest, "import", page)
+	return c.Redirect(http.StatusSeeOther, "/admin/imports/"+strconv.FormatUint(uint64(job.ID), 10)+"?lang="+page.Lang)
 }
 
 // Media types of the exports.

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -22,20 +23,28 @@ const paperCSV = "province,office,counter,channel,submitted_at,E1.1,E1.2,E2.1,fi
 	"31,ubnd-hb,hb-1,paper,2025-08-02,4,,5,\n" +
 	"31,ubnd-hb,hb-1,paper,2025-08-20,1,2,,civil-status\n"
 
-// upload posts a file to /admin/import as a browser's form does, and follows a redirect
-// with the session cookie it was given.
+// upload posts a file to /admin/import as a browser's form does, runs the job it queues
+// (as serve's runner does in the background) and follows the redirect to its page.
 func (ta *testApp) upload(name string, content []byte, fields map[string]string) *httptest.ResponseRecorder {
 	rec := ta.postFile(name, content, fields)
 	if rec.Code != http.StatusSeeOther {
 		return rec
 	}
+	if err := ta.app.imports.RunPending(context.Background()); err != nil {
+		panic(err)
+	}
+	return ta.follow(rec)
+}
+
+// follow gets the page a 303 sends to, with the session cookie it was given.
+func (ta *testApp) follow(rec *httptest.ResponseRecorder) *httptest.ResponseRecorder {
 	next := httptest.NewRequest("GET", rec.Header().Get("Location"), nil)
 	for _, c := range rec.Result().Cookies() {
 		next.AddCookie(c)
 	}
-	rec = httptest.NewRecorder()
-	ta.handler.ServeHTTP(rec, next)
-	return rec
+	out := httptest.NewRecorder()
+	ta.handler.ServeHTTP(out, next)
+	return out
 }
 
 // postFile posts a file to /admin/import as a browser's form does.
@@ -123,6 +132,9 @@ func TestImportUpload(t *testing.T) {
 func TestImportUploadRefused(t *testing.T) {
 	ta := newTestApp(t, DefaultConfig())
 	bad := paperCSV + "31,ubnd-hb,hb-1,paper,2025-08-21,5,6,,\n"
+	// An upload that cannot be taken is the form again (400); a file whose rows are wrong
+	// is a job that ends refused, its problems on its page.
+	const header = "province,office,counter,channel,submitted_at,E1.1\n"
 	tests := []struct {
 		name     string
 		file     string
@@ -131,17 +143,20 @@ func TestImportUploadRefused(t *testing.T) {
 		status   int
 		contains []string
 	}{
-		{"bad row", "bad.csv", bad, "vi", 400, []string{`dòng 6, cột E1.2: &#34;6&#34; không phải là giá trị từ 1 đến 5.`, "Tệp bad.csv không được nhập"}},
-		{"bad row in English", "bad.csv", bad, "en", 400, []string{`row 6, column E1.2: &#34;6&#34; is not a value from 1 to 5.`, "bad.csv was not imported"}},
-		{"several", "x.csv", "province,office,counter,channel,submitted_at,E1.1\n31,a,b,fax,2025-08-01,5\n99,a,b,paper,2025-08-01,5\n", "en",
-			400, []string{"row 2, column channel:", "row 3, column province:"}},
+		{"bad row", "bad.csv", bad, "vi", 200, []string{`dòng 6, cột E1.2: &#34;6&#34; không phải là giá trị từ 1 đến 5.`, "Tệp bad.csv không được nhập"}},
+		{"bad row in English", "bad.csv", bad, "en", 200, []string{`row 6, column E1.2: &#34;6&#34; is not a value from 1 to 5.`, "bad.csv was not imported"}},
+		{"several", "x.csv", header + "31,a,b,fax,2025-08-01,5\n99,a,b,paper,2025-08-01,5\n", "en",
+			200, []string{"row 2, column channel:", "row 3, column province:"}},
 		{"not a table", "notes.txt", "hello", "en", 400, []string{"must be .csv (UTF-8) or .xlsx"}},
 		{"no file", "", "", "en", 400, []string{"Choose a .csv or .xlsx file"}},
-		{"empty file", "empty.csv", "", "en", 400, []string{"The file is empty"}},
-		{"broken workbook", "broken.xlsx", "PK not really", "en", 400, []string{"cannot be opened"}},
-		{"a cell beyond the header", "wide.csv", "province,office\n31,a,,,x\n", "vi", 400,
-			[]string{"dòng 2, cột E: ô này nằm ngoài các cột của dòng tiêu đề."}},
-		{"a cell in column XFD", "xfd.xlsx", string(xlsxCells(t, map[string]string{"A1": "province", "XFD2": "x"})), "en", 400,
+		{"empty file", "empty.csv", "", "en", 200, []string{"The file is empty"}},
+		{"broken workbook", "broken.xlsx", "PK not really", "en", 200, []string{"cannot be opened"}},
+		{"a header without the columns", "narrow.csv", "province,office\n31,a\n", "en", 200,
+			[]string{"row 1, column counter: the column counter is missing"}},
+		{"a cell beyond the header", "wide.csv", header + "31,a,b,paper,2025-08-01,5,,x\n", "vi", 200,
+			[]string{"dòng 2, cột H: ô này nằm ngoài các cột của dòng tiêu đề."}},
+		{"a cell in column XFD", "xfd.xlsx", string(xlsxCells(t, map[string]string{"A1": "province", "B1": "office", "C1": "counter",
+			"D1": "channel", "E1": "submitted_at", "F1": "E1.1", "XFD2": "x"})), "en", 200,
 			[]string{"row 2, column XFD: this cell is outside the header&#39;s columns."}},
 	}
 	for _, tt := range tests {
@@ -156,8 +171,11 @@ func TestImportUploadRefused(t *testing.T) {
 					t.Errorf("page lacks %q\n%s", want, body)
 				}
 			}
-			if !strings.Contains(body, `enctype="multipart/form-data"`) {
+			if tt.status == 400 && !strings.Contains(body, `enctype="multipart/form-data"`) {
 				t.Error("the form is not shown again")
+			}
+			if tt.status == 200 && (!strings.Contains(body, `class="error-box"`) || strings.Contains(body, `http-equiv="refresh"`)) {
+				t.Error("the job's page does not show it refused")
 			}
 		})
 	}
@@ -298,28 +316,73 @@ func TestExports(t *testing.T) {
 	}
 }
 
-// The result of an import is shown once, after the redirect; a reload shows the form.
-func TestImportResultShownOnce(t *testing.T) {
+// An upload answers at once with its job's page, which refreshes itself while the job
+// waits or runs and shows its progress; once the job has run, the same page shows the
+// result, and the recent jobs list it.
+func TestImportJobPage(t *testing.T) {
 	ta := newTestApp(t, DefaultConfig())
-	rec := ta.postFile("once.csv", []byte(paperCSV), nil)
-	if rec.Code != http.StatusSeeOther {
-		t.Fatalf("upload: %d, want 303", rec.Code)
+	rec := ta.postFile("job.csv", []byte(paperCSV), map[string]string{"lang": "en"})
+	loc := rec.Header().Get("Location")
+	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/imports/") || !strings.HasSuffix(loc, "?lang=en") {
+		t.Fatalf("upload: %d, Location %q", rec.Code, loc)
 	}
-	cookies := rec.Result().Cookies()
-	get := func(cookies []*http.Cookie) *httptest.ResponseRecorder {
-		req := httptest.NewRequest("GET", "/admin/import?lang=en", nil)
-		for _, c := range cookies {
-			req.AddCookie(c)
+	waiting := ta.follow(rec)
+	body := waiting.Body.String()
+	if waiting.Code != 200 || !strings.Contains(body, `<meta http-equiv="refresh" content="2">`) ||
+		!strings.Contains(body, "Waiting for its turn…") || !strings.Contains(body, "<progress") ||
+		!strings.Contains(body, "Import of job.csv") || waiting.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("a queued job's page: %d\n%s", waiting.Code, body)
+	}
+	if err := ta.app.imports.RunPending(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "vi"} {
+		done := ta.do("GET", strings.Replace(loc, "lang=en", "lang="+lang, 1), nil, nil)
+		body = done.Body.String()
+		want := map[string][]string{
+			"en": {"job.csv was imported.", "4 new responses stored.", "1 offices and 1 counters created.", "4 of 4 questionnaires stored"},
+			"vi": {"Đã nhập tệp job.csv.", "Đã lưu 4 phiếu mới.", "Đã tạo 1 cơ quan và 1 quầy."},
+		}[lang]
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: the finished job's page lacks %q\n%s", lang, w, body)
+			}
 		}
-		rec := httptest.NewRecorder()
-		ta.handler.ServeHTTP(rec, req)
-		return rec
+		if strings.Contains(body, "http-equiv=\"refresh\"") {
+			t.Errorf("%s: a finished job's page still refreshes itself", lang)
+		}
 	}
-	first := get(cookies)
-	if !strings.Contains(first.Body.String(), "once.csv was imported") {
-		t.Fatalf("the result is not shown after the redirect:\n%s", first.Body)
+	// A job being written, as another process shows it in the database: its bar.
+	if _, err := ta.rawDB(t).Exec("UPDATE imports SET state = 'running', phase = 'writing', rows_read = 120, rows_checked = 100, " +
+		"rows_total = 100, rows_stored = 40 WHERE id = 1"); err != nil {
+		t.Fatal(err)
 	}
-	if again := get(first.Result().Cookies()); strings.Contains(again.Body.String(), "was imported") {
-		t.Error("the result is shown again on reload")
+	running := ta.do("GET", loc, nil, nil).Body.String()
+	for _, w := range []string{`<meta http-equiv="refresh" content="2">`, "Storing the questionnaires…",
+		`<progress id="import-progress" max="100" value="40"`, "120 rows read, 100 good; 40 of 100 questionnaires stored."} {
+		if !strings.Contains(running, w) {
+			t.Errorf("a running job's page lacks %q\n%s", w, running)
+		}
+	}
+	if _, err := ta.rawDB(t).Exec("UPDATE imports SET phase = 'checking' WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	checking := ta.do("GET", loc, nil, nil).Body.String()
+	if !strings.Contains(checking, "Reading and checking every row…") || !strings.Contains(checking, "120 rows read, 100 good.") ||
+		!strings.Contains(checking, `<progress id="import-progress" aria-describedby="progress-text"></progress>`) {
+		t.Errorf("a job being checked:\n%s", checking)
+	}
+	if _, err := ta.rawDB(t).Exec("UPDATE imports SET state = 'done', phase = '' WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	list := ta.do("GET", "/admin/imports?lang=en", nil, nil)
+	if list.Code != 200 || !strings.Contains(list.Body.String(), `<a href="`+loc+`">job.csv</a>`) ||
+		!strings.Contains(list.Body.String(), "4 new responses stored.") {
+		t.Errorf("the list: %d\n%s", list.Code, list.Body)
+	}
+	for _, target := range []string{"/admin/imports/999", "/admin/imports/x", "/admin/imports/-1"} {
+		if rec := ta.do("GET", target, nil, nil); rec.Code != 404 {
+			t.Errorf("%s: %d, want 404", target, rec.Code)
+		}
 	}
 }

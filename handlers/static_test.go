@@ -32,7 +32,9 @@ func TestEveryGETRouteAnswersHEAD(t *testing.T) {
 	official := addUser(t, ta.store, "official-31", survey.RoleOfficial, "31", "")
 	params := maps.Clone(routeParams)
 	params[":id"] = itoa(official.ID) // the users page of an account the administrator manages
-	params[":draft"] = itoa(newRouteFixture(t, ta).draft)
+	fx := newRouteFixture(t, ta)
+	params[":draft"] = itoa(fx.draft)
+	jobParams := map[string]string{":id": itoa(fx.job)} // an import job's page
 	param := regexp.MustCompile(`:[a-z_]+|\*`)
 	checked := map[string]bool{}
 	for _, r := range e.Routes() {
@@ -42,6 +44,9 @@ func TestEveryGETRouteAnswersHEAD(t *testing.T) {
 		checked[r.Path] = true
 		target := param.ReplaceAllStringFunc(r.Path, func(p string) string {
 			v, ok := params[p]
+			if strings.HasPrefix(r.Path, "/admin/imports/") {
+				v, ok = jobParams[p]
+			}
 			if !ok {
 				t.Errorf("%s: no test value for %s; add one to routeParams", r.Path, p)
 			}

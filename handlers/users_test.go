@@ -134,23 +134,62 @@ func TestAuditPageFilterAndCSV(t *testing.T) {
 	}
 }
 
-// A province admin imports its own province's questionnaires only; an import is one
-// audit event with the file's name, hash and counts.
+// A province admin imports its own province's questionnaires only, and sees its own
+// province's import jobs only; an import is one audit event with the file's name, hash
+// and counts.
 func TestImportProvinceAdminScope(t *testing.T) {
 	ta := newTestApp(t, DefaultConfig())
 	addUser(t, ta.store, "hp-admin", survey.RoleProvinceAdmin, "31", "")
 	addUser(t, ta.store, "dn-admin", survey.RoleProvinceAdmin, "48", "")
-	ta.handler = &signedIn{h: ta.router, cl: signIn(t, ta.router, "dn-admin")}
-	rec := ta.postFile("hp.csv", []byte(paperCSV), map[string]string{"lang": "en"})
-	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "row 2, column province: 31 (Thành phố Hải Phòng) is not your province.") {
-		t.Fatalf("Đà Nẵng importing Hải Phòng's: %d\n%s", rec.Code, rec.Body)
+	dn := &signedIn{h: ta.router, cl: signIn(t, ta.router, "dn-admin")}
+	ta.handler = dn
+	refused := ta.upload("dn.csv", []byte(paperCSV), map[string]string{"lang": "en"})
+	if refused.Code != 200 || !strings.Contains(refused.Body.String(), "row 2, column province: 31 (Thành phố Hải Phòng) is not your province.") {
+		t.Fatalf("Đà Nẵng importing Hải Phòng's: %d\n%s", refused.Code, refused.Body)
 	}
 	if n := ta.responses2025(t); n != 0 {
 		t.Fatalf("%d responses stored from a refused file", n)
 	}
-	ta.handler = &signedIn{h: ta.router, cl: signIn(t, ta.router, "hp-admin")}
-	if rec := ta.postFile("hp.csv", []byte(paperCSV), nil); rec.Code != http.StatusSeeOther {
+	hp := &signedIn{h: ta.router, cl: signIn(t, ta.router, "hp-admin")}
+	ta.handler = hp
+	rec := ta.postFile("hp.csv", []byte(paperCSV), nil)
+	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("Hải Phòng importing its own: %d", rec.Code)
+	}
+	if err := ta.app.imports.RunPending(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	hpJob := strings.Split(rec.Header().Get("Location"), "?")[0]
+	// Each province admin sees its own jobs; the administrator sees both.
+	for _, c := range []struct {
+		who       *signedIn
+		job       string
+		status    int
+		listed    []string
+		notListed []string
+	}{
+		{hp, hpJob, 200, []string{"hp.csv"}, []string{"dn.csv"}},
+		{dn, hpJob, 403, []string{"dn.csv"}, []string{"hp.csv"}},
+		{nil, hpJob, 200, []string{"hp.csv", "dn.csv"}, nil},
+	} {
+		ta.handler = asAdmin(t, ta.store, ta.router)
+		if c.who != nil {
+			ta.handler = c.who
+		}
+		if rec := ta.do("GET", c.job, nil, nil); rec.Code != c.status {
+			t.Errorf("%s: %d, want %d", c.job, rec.Code, c.status)
+		}
+		list := ta.do("GET", "/admin/imports", nil, nil).Body.String()
+		for _, f := range c.listed {
+			if !strings.Contains(list, ">"+f+"</a>") {
+				t.Errorf("the list lacks %s\n%s", f, list)
+			}
+		}
+		for _, f := range c.notListed {
+			if strings.Contains(list, ">"+f+"</a>") {
+				t.Errorf("the list shows %s", f)
+			}
+		}
 	}
 	var evs []models.AuditEvent
 	ta.store.EachAuditEvent(context.Background(), models.AuditFilter{Kind: "paper.import"}, func(ev models.AuditEvent) error {

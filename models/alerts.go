@@ -86,7 +86,7 @@ func (s *Store) AlertInput(ctx context.Context, questionnaire string, today time
 	}
 	from := survey.DayKey(today.AddDate(0, 0, -rules.Days()))
 	rows, err := db.Table("tallies").Select("counter_id, period, responses, sum_score, sum_score2, counts").
-		Where("grain = 'D' AND period BETWEEN ? AND ?", from, survey.DayKey(today)).Rows()
+		Where("grain = 'D' AND period BETWEEN ? AND ? AND "+visibleBatches, from, survey.DayKey(today)).Rows()
 	if err != nil {
 		return in, fmt.Errorf("read daily counts: %w", err)
 	}

@@ -26,7 +26,7 @@ func TestBackupUnderLoad(t *testing.T) {
 	live := filepath.Join(dir, "live.db")
 	s := openTestStore(t, live, true)
 	f := newFixture(t, s)
-	sub := s.NewSubmitter(32)
+	sub := s.NewSubmitter(32, 0)
 	defer sub.Close()
 
 	var (

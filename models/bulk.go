@@ -13,7 +13,7 @@ import (
 // statement that differs between SQLite and PostgreSQL.
 
 // sortedKeys lists the set's keys in the order of the tables' primary keys (grain,
-// period, province, office, counter, questionnaire, field), bytewise as SQLite and the
+// period, province, office, counter, questionnaire, field, batch), bytewise as SQLite and the
 // C collation compare text: rows written in that order go into each table's B-tree one
 // after the other rather than all over it.
 func (ts tallySet) sortedKeys() []tallyKey {
@@ -21,13 +21,18 @@ func (ts tallySet) sortedKeys() []tallyKey {
 	for k := range ts {
 		keys = append(keys, k)
 	}
+	sortTallyKeys(keys)
+	return keys
+}
+
+// sortTallyKeys sorts count keys as sortedKeys does.
+func sortTallyKeys(keys []tallyKey) {
 	slices.SortFunc(keys, func(a, b tallyKey) int {
 		return cmp.Or(cmp.Compare(a.Grain, b.Grain), cmp.Compare(a.Period, b.Period),
 			cmp.Compare(a.ProvinceID, b.ProvinceID), cmp.Compare(a.OfficeID, b.OfficeID),
 			cmp.Compare(a.CounterID, b.CounterID), cmp.Compare(a.QuestionnaireID, b.QuestionnaireID),
-			cmp.Compare(a.Field, b.Field))
+			cmp.Compare(a.Field, b.Field), cmp.Compare(a.Batch, b.Batch))
 	})
-	return keys
 }
 
 // rowWriter writes rows through a statement of many rows prepared once for the
@@ -104,7 +109,7 @@ func (w *rowWriter) close() {
 
 // responseColumns are the columns insertResponses writes, in its argument order.
 var responseColumns = []string{"uuid", "counter_id", "office_id", "province_id", "questionnaire_id", "channel",
-	"field", "submitted_at", "day", "answers"}
+	"field", "submitted_at", "day", "answers", "import_id"}
 
 // insertResponsesSQL inserts responses (a VALUES list in place of %s).
 var insertResponsesSQL = "INSERT INTO responses (" + strings.Join(responseColumns, ", ") + ") VALUES %s"
@@ -116,7 +121,7 @@ func insertResponses(tx writeTx, rows []Response) error {
 	defer w.close()
 	for _, r := range rows {
 		if err := w.add(nil, r.UUID, int64(r.CounterID), int64(r.OfficeID), int64(r.ProvinceID), int64(r.QuestionnaireID),
-			r.Channel, r.Field, r.SubmittedAt, int64(r.Day), r.Answers); err != nil {
+			r.Channel, r.Field, r.SubmittedAt, int64(r.Day), r.Answers, int64(r.ImportID)); err != nil {
 			return fmt.Errorf("store responses: %w", err)
 		}
 	}

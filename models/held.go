@@ -144,8 +144,8 @@ func insertHeld(tx writeTx, batch []NewResponse, outcomes []Outcome) error {
 // after review.
 const notHeld = "NOT EXISTS (SELECT 1 FROM held_responses h WHERE h.response_uuid = responses.uuid AND h.state <> 'included')"
 
-// storedResponses reads stored responses by UUID, each with its counts.
-func (s *Store) storedResponses(ctx context.Context, tx *gorm.DB, uuids []string) ([]NewResponse, error) {
+// responsesByUUID reads stored responses by UUID, each with its counts.
+func (s *Store) responsesByUUID(ctx context.Context, tx *gorm.DB, uuids []string) ([]NewResponse, error) {
 	var rows []struct {
 		UUID            string
 		CounterID       uint
@@ -198,7 +198,7 @@ func applyCounts(tx writeTx, responses []NewResponse, sign int64) error {
 	}
 	for k := range set {
 		err := tx.DB.Exec("DELETE FROM tallies WHERE grain = ? AND period = ? AND province_id = ? AND office_id = ? AND counter_id = ? "+
-			"AND questionnaire_id = ? AND field = ? AND responses = 0", k.values()...).Error
+			"AND questionnaire_id = ? AND field = ? AND batch = ? AND responses = 0", k.values()...).Error
 		if err != nil {
 			return fmt.Errorf("remove empty counts: %w", err)
 		}
@@ -236,7 +236,7 @@ func (s *Store) HoldStored(ctx context.Context, uuids []string, reasons []string
 		if err := tx.Model(&HeldResponse{}).Where("response_uuid IN ?", uuids).Pluck("response_uuid", &known).Error; err != nil {
 			return fmt.Errorf("read held responses: %w", err)
 		}
-		rs, err := s.storedResponses(ctx, tx, uuids)
+		rs, err := s.responsesByUUID(ctx, tx, uuids)
 		if err != nil {
 			return err
 		}
@@ -330,7 +330,7 @@ func (s *Store) ReviewHeld(ctx context.Context, key HeldKey, include bool, scope
 			return nil
 		}
 		if include {
-			rs, err := s.storedResponses(ctx, tx, uuids)
+			rs, err := s.responsesByUUID(ctx, tx, uuids)
 			if err != nil {
 				return err
 			}

@@ -25,6 +25,7 @@ type CountKey struct {
 	Questionnaire        string // the questionnaire's code
 	QuestionnaireVersion int
 	Field                string // the procedure field; "" none, "*" all of them (grain M)
+	Import               uint   // the import whose rows these are (its batch); 0 for kiosks and links
 }
 
 // keyNames turns the IDs of count keys into codes; an ID without a row is shown as #ID.
@@ -81,7 +82,7 @@ func (n *keyNames) name(k tallyKey) CountKey {
 		}
 		return fmt.Sprintf("#%d", id)
 	}
-	ck := CountKey{Grain: k.Grain, Period: k.Period, Field: k.Field,
+	ck := CountKey{Grain: k.Grain, Period: k.Period, Field: k.Field, Import: k.Batch,
 		OfficeCode: code(n.offices, k.OfficeID), CounterCode: code(n.counters, k.CounterID)}
 	if p, ok := n.provinces[k.ProvinceID]; ok {
 		ck.ProvinceCode, ck.ProvinceName, ck.ProvinceUntil = p.Code, p.Name, p.ValidUntil
@@ -104,10 +105,11 @@ type keptRow struct {
 	unreadable error
 }
 
-// keptRowsSQL selects kept rows (a WHERE clause in place of %s) in key order.
-const keptRowsSQL = "SELECT grain, period, province_id, office_id, counter_id, questionnaire_id, field, " +
-	"responses, sum_score, sum_score2, counts FROM tallies WHERE %s " +
-	"ORDER BY grain, period, province_id, office_id, counter_id, questionnaire_id, field"
+// keptRowsSQL selects kept rows (a WHERE clause in place of %s) in key order, those of
+// unpublished imports left out as every reader leaves them out.
+const keptRowsSQL = "SELECT grain, period, province_id, office_id, counter_id, questionnaire_id, field, batch, " +
+	"responses, sum_score, sum_score2, counts FROM tallies WHERE (%s) AND " + visibleBatches +
+	" ORDER BY grain, period, province_id, office_id, counter_id, questionnaire_id, field, batch"
 
 // eachKeptRow streams the kept rows that where selects to fn, decoded, in key order.
 func eachKeptRow(db *gorm.DB, fn func(keptRow) error, where string, args ...any) error {
@@ -133,16 +135,16 @@ func eachKeptRow(db *gorm.DB, fn func(keptRow) error, where string, args ...any)
 
 func scanKeptRow(rows *sql.Rows) (keptRow, error) {
 	var (
-		r                                        = keptRow{tally: survey.NewTally()}
-		period, province, office, counter, quest int64
-		counts                                   []byte
+		r                                               = keptRow{tally: survey.NewTally()}
+		period, province, office, counter, quest, batch int64
+		counts                                          []byte
 	)
-	if err := rows.Scan(&r.key.Grain, &period, &province, &office, &counter, &quest, &r.key.Field,
+	if err := rows.Scan(&r.key.Grain, &period, &province, &office, &counter, &quest, &r.key.Field, &batch,
 		&r.tally.Responses, &r.tally.SumScore, &r.tally.SumScore2, &counts); err != nil {
 		return r, fmt.Errorf("read counts: %w", err)
 	}
-	r.key.Period, r.key.ProvinceID, r.key.OfficeID, r.key.CounterID, r.key.QuestionnaireID =
-		int(period), uint(province), uint(office), uint(counter), uint(quest)
+	r.key.Period, r.key.ProvinceID, r.key.OfficeID, r.key.CounterID, r.key.QuestionnaireID, r.key.Batch =
+		int(period), uint(province), uint(office), uint(counter), uint(quest), uint(batch)
 	if err := addCounts(r.tally, counts, true); err != nil {
 		r.unreadable = err
 		bare := survey.NewTally()

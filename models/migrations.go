@@ -30,6 +30,7 @@ func migrations() []migration {
 		{1, "reference data, responses and kept counts", migrateV1},
 		{2, "accounts, sessions, login throttling and the audit log", migrateV2},
 		{3, "re-encode kept counts with a checksum", migrateV3},
+		{4, "imports as jobs: kept counts by batch, responses by import", migrateV4},
 		{5, "questionnaire drafts and assignments, closed offices and counters, kiosk devices", migrateV5},
 		{6, "official results, alerts, feed links, held responses", migrateV6},
 	}

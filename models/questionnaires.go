@@ -501,7 +501,7 @@ func (s *Store) VersionsIn(ctx context.Context, p survey.Period, scope Scope) ([
 	q := s.db.WithContext(ctx).Table("tallies t").
 		Select("q.id, q.code, q.version, SUM(t.responses) AS responses").
 		Joins("JOIN questionnaires q ON q.id = t.questionnaire_id").
-		Where("t.grain = ? AND t.period BETWEEN ? AND ?", grain, lo, hi)
+		Where("t.grain = ? AND t.period BETWEEN ? AND ? AND "+visibleBatches, grain, lo, hi)
 	if scope.ProvinceIDs != nil {
 		q = q.Where("t.province_id IN ?", append([]uint{0}, scope.ProvinceIDs...))
 	}

@@ -81,4 +81,5 @@ type Response struct {
 	SubmittedAt     time.Time
 	Day             int    // YYYYMMDD in Vietnam time
 	Answers         string // survey.Submission.Encode()
+	ImportID        uint   // the import that stored it; 0 for a kiosk's or link's
 }

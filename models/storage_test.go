@@ -541,7 +541,7 @@ func TestSubmitResponsesBulk(t *testing.T) {
 func TestSubmitterConcurrent(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *Store) {
 		f := newFixture(t, s)
-		sub := s.NewSubmitter(8)
+		sub := s.NewSubmitter(8, 0)
 		const n = 20
 		outcomes := make([]Outcome, 2*n)
 		errs := make([]error, 2*n)

@@ -33,6 +33,7 @@ type Store struct {
 	tallyCache tallyCache // sums of closed months and days, see tallycache.go
 	stmts      stmtCache  // the write path's prepared statements, see stmts.go
 	lock       *os.File   // SQLite: a shared lock on <file>.lock while open, see backup.go
+	worker     string     // this process in the import jobs it runs, see worker.go
 }
 
 // Open connects to dsn: a postgres:// URL selects PostgreSQL, anything else is the path of
@@ -54,6 +55,10 @@ func Open(dsn string) (*Store, error) {
 			}
 			return nil, err
 		}
+		if err = markPresence(lock); err != nil {
+			closeLock(lock)
+			return nil, fmt.Errorf("lock %s: %w", SQLitePath(dsn), err)
+		}
 		db, err = gorm.Open(sqlite.Open(sqliteDSN(dsn)), cfg)
 	}
 	if err != nil {
@@ -74,7 +79,7 @@ func Open(dsn string) (*Store, error) {
 		sqlDB.SetMaxIdleConns(8)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, postgres: pg, lock: lock}
+	s := &Store{db: db, postgres: pg, lock: lock, worker: newWorkerID()}
 	if err := s.migrate(); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", Redact(dsn), err)
@@ -86,6 +91,12 @@ func Open(dsn string) (*Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// sharedFile tells whether another process has the SQLite database open (serve, while a
+// command imports): a command's import then leaves it room between two slices.
+func (s *Store) sharedFile() bool {
+	return s.lock != nil && othersPresent(s.lock)
 }
 
 // IsPostgresDSN tells whether dsn names a PostgreSQL database rather than a SQLite file.

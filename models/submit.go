@@ -25,6 +25,8 @@ type NewResponse struct {
 	// Held, when not empty, gives the reasons (survey.HoldReason) to store the response
 	// without adding its counts, until an administrator reviews it (held.go).
 	Held []string
+	// ImportID is the import storing it (its counts go to its batch); 0 for a kiosk's.
+	ImportID uint
 }
 
 // Outcome is what happened to one response of a batch.
@@ -44,15 +46,36 @@ const (
 // A UUID seen before is Repeated or Conflict and changes nothing.
 func (s *Store) SubmitResponses(ctx context.Context, batch []NewResponse) ([]Outcome, error) {
 	var outcomes []Outcome
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.runTx(ctx, func(tx writeTx) error {
 		var err error
-		outcomes, err = submitResponses(writeTx{tx, &s.stmts}, batch)
+		outcomes, err = submitResponses(tx, batch)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", batchName(batch), err)
 	}
 	return outcomes, nil
+}
+
+// runTx runs fn in a write transaction of its own.
+func (s *Store) runTx(ctx context.Context, fn func(writeTx) error) error {
+	return s.runTxOn(ctx, nil, fn)
+}
+
+// runTxOn runs fn in a write transaction on db, a session on a connection of its own (an
+// import's), or on any connection when db is nil.
+func (s *Store) runTxOn(ctx context.Context, db *gorm.DB, fn func(writeTx) error) error {
+	if db == nil {
+		db = s.db
+	}
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(writeTx{tx, &s.stmts}) })
+}
+
+// txRunner runs write transactions: the store itself (a command), or serve's one writer,
+// the Submitter, which takes turns with the kiosks.
+type txRunner interface {
+	runTx(ctx context.Context, fn func(writeTx) error) error
+	runTxOn(ctx context.Context, db *gorm.DB, fn func(writeTx) error) error
 }
 
 // batchName names a batch of responses in an error: its UUID, or the first of them.
@@ -88,6 +111,7 @@ func prepareBatch(batch []NewResponse) preparedBatch {
 			UUID: r.UUID, CounterID: r.Counter.ID, OfficeID: r.Counter.OfficeID, ProvinceID: r.ProvinceID,
 			QuestionnaireID: r.QuestionnaireID, Channel: r.Channel, Field: r.Submission.Field,
 			SubmittedAt: r.SubmittedAt.UTC(), Day: survey.DayKey(r.SubmittedAt), Answers: r.Submission.Encode(),
+			ImportID: r.ImportID,
 		}
 		if len(r.Held) == 0 {
 			p.counts.add(r)
@@ -145,11 +169,24 @@ func submitPrepared(tx writeTx, p preparedBatch) ([]Outcome, error) {
 // existingResponses finds the stored responses among the batch's UUIDs.
 func existingResponses(tx writeTx, batch []NewResponse) (map[string]Response, error) {
 	known := map[string]Response{}
+	err := tx.queryChunks(func(n int) string { return existingResponsesSQL(tx.postgres(), n) }, 1, uuidsOf(batch), scanResponses(known))
+	if err != nil {
+		return nil, fmt.Errorf("look up stored response UUIDs: %w", err)
+	}
+	return known, nil
+}
+
+func uuidsOf(batch []NewResponse) []any {
 	ids := make([]any, len(batch))
 	for i, r := range batch {
 		ids[i] = r.UUID
 	}
-	err := tx.queryChunks(func(n int) string { return existingResponsesSQL(tx.postgres(), n) }, 1, ids, func(rows *sql.Rows) error {
+	return ids
+}
+
+// scanResponses reads the rows of existingResponsesSQL into known.
+func scanResponses(known map[string]Response) func(*sql.Rows) error {
+	return func(rows *sql.Rows) error {
 		for rows.Next() {
 			var r Response
 			var counter int64
@@ -160,11 +197,7 @@ func existingResponses(tx writeTx, batch []NewResponse) (map[string]Response, er
 			known[r.UUID] = r
 		}
 		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("look up stored response UUIDs: %w", err)
 	}
-	return known, nil
 }
 
 // existingResponsesSQL looks n UUIDs up among the stored responses.
@@ -176,7 +209,8 @@ func existingResponsesSQL(pg bool, n int) string {
 	return q
 }
 
-// tallyKey identifies one row of kept counts; see v1TallyKey for the three grains.
+// tallyKey identifies one row of kept counts; see v1Tallies for the three grains and
+// migration 4 for the batch.
 type tallyKey struct {
 	Grain           string
 	Period          int
@@ -185,12 +219,14 @@ type tallyKey struct {
 	CounterID       uint
 	QuestionnaireID uint
 	Field           string
+	Batch           uint // 0: kiosks and links; else the import that wrote the row
 }
 
 // values are the key's columns as the driver takes them without converting: int64, not
 // int or uint, which database/sql would convert by reflection on every row written.
 func (k tallyKey) values() []any {
-	return []any{k.Grain, int64(k.Period), int64(k.ProvinceID), int64(k.OfficeID), int64(k.CounterID), int64(k.QuestionnaireID), k.Field}
+	return []any{k.Grain, int64(k.Period), int64(k.ProvinceID), int64(k.OfficeID), int64(k.CounterID), int64(k.QuestionnaireID),
+		k.Field, int64(k.Batch)}
 }
 
 // allFields is the Field of grain M rows, which add up every procedure field.
@@ -200,7 +236,8 @@ const allFields = "*"
 // month at its counter, and its month in its province and field.
 func keysOf(r NewResponse) [3]tallyKey {
 	day := survey.DayKey(r.SubmittedAt)
-	base := tallyKey{ProvinceID: r.ProvinceID, OfficeID: r.Counter.OfficeID, CounterID: r.Counter.ID, QuestionnaireID: r.QuestionnaireID}
+	base := tallyKey{ProvinceID: r.ProvinceID, OfficeID: r.Counter.OfficeID, CounterID: r.Counter.ID, QuestionnaireID: r.QuestionnaireID,
+		Batch: r.ImportID}
 	d, m, f := base, base, base
 	d.Grain, d.Period, d.Field = "D", day, r.Submission.Field
 	m.Grain, m.Period, m.Field = "M", day/100, allFields
@@ -224,25 +261,30 @@ func newTallySet() tallySet { return tallySet{} }
 
 func (ts tallySet) add(r NewResponse) {
 	for _, k := range keysOf(r) {
-		e, ok := ts[k]
-		if !ok {
-			ts[k] = tallyEntry{t: r.Tally}
-			continue
-		}
-		if !e.own {
-			t := survey.NewTally()
-			t.Add(e.t)
-			e = tallyEntry{t: t, own: true}
-			ts[k] = e
-		}
-		e.t.Add(r.Tally)
+		ts.addKey(k, r.Tally)
 	}
 }
 
-var keyColumns = []string{"grain", "period", "province_id", "office_id", "counter_id", "questionnaire_id", "field"}
+// addKey adds t, which the set may keep but never changes, to the row of k.
+func (ts tallySet) addKey(k tallyKey, t *survey.Tally) {
+	e, ok := ts[k]
+	if !ok {
+		ts[k] = tallyEntry{t: t}
+		return
+	}
+	if !e.own {
+		own := survey.NewTally()
+		own.Add(e.t)
+		e = tallyEntry{t: own, own: true}
+		ts[k] = e
+	}
+	e.t.Add(t)
+}
+
+var keyColumns = []string{"grain", "period", "province_id", "office_id", "counter_id", "questionnaire_id", "field", "batch"}
 
 // keyCasts are the key columns' types, which PostgreSQL cannot infer inside VALUES.
-var keyCasts = []string{"::text", "::integer", "::bigint", "::bigint", "::bigint", "::bigint", "::text"}
+var keyCasts = []string{"::text", "::integer", "::bigint", "::bigint", "::bigint", "::bigint", "::text", "::bigint"}
 
 // tallyColumns are the columns of a count row, key first, in the order writes bind them.
 var tallyColumns = append(append([]string{}, keyColumns...), "responses", "sum_score", "sum_score2", "counts")
@@ -250,15 +292,26 @@ var tallyColumns = append(append([]string{}, keyColumns...), "responses", "sum_s
 // save merges the set into the kept counts: it reads the rows the set touches, adds the
 // set's counts to them and writes them back, in key order (see sortedKeys). The caller's
 // transaction holds the write lock throughout (SQLite's immediate transactions; on
-// PostgreSQL a table lock that only other writers of counts wait for), so no concurrent
-// writer can slip in between the read and the write.
+// PostgreSQL a lock that only the other writers of shared counts wait for), so no
+// concurrent writer can slip in between the read and the write. An import writes rows
+// of its own batch, which no other writer touches (importslice.go).
 func (ts tallySet) save(tx writeTx) error {
 	if tx.postgres() {
-		if err := tx.Exec("LOCK TABLE tallies IN SHARE ROW EXCLUSIVE MODE").Error; err != nil {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", sharedCountsLock).Error; err != nil {
 			return fmt.Errorf("lock counts: %w", err)
 		}
 	}
-	keys := ts.sortedKeys()
+	return ts.write(tx, ts.sortedKeys())
+}
+
+// sharedCountsLock is the PostgreSQL advisory lock that serialises the writers of the
+// shared count rows (batch 0). Unlike a lock on the table, it leaves an import writing
+// its own rows alone, and the import leaves the kiosks alone.
+const sharedCountsLock = 0x5195a5
+
+// write adds the counts kept under keys to the set's, then writes the rows of keys in
+// the order given.
+func (ts tallySet) write(tx writeTx, keys []tallyKey) error {
 	if err := ts.addStored(tx, keys); err != nil {
 		return err
 	}
@@ -319,13 +372,13 @@ func (ts tallySet) scanStored(rows *sql.Rows) error {
 			counts []byte
 			period int64
 		)
-		var province, office, counter, questionnaire int64
-		if err := rows.Scan(&k.Grain, &period, &province, &office, &counter, &questionnaire, &k.Field,
+		var province, office, counter, questionnaire, batch int64
+		if err := rows.Scan(&k.Grain, &period, &province, &office, &counter, &questionnaire, &k.Field, &batch,
 			&stored.Responses, &stored.SumScore, &stored.SumScore2, &counts); err != nil {
 			return err
 		}
-		k.Period, k.ProvinceID, k.OfficeID, k.CounterID, k.QuestionnaireID =
-			int(period), uint(province), uint(office), uint(counter), uint(questionnaire)
+		k.Period, k.ProvinceID, k.OfficeID, k.CounterID, k.QuestionnaireID, k.Batch =
+			int(period), uint(province), uint(office), uint(counter), uint(questionnaire), uint(batch)
 		if err := addCounts(stored, counts, true); err != nil {
 			return err
 		}

@@ -78,8 +78,18 @@ func (q TallyQuery) groupExpr(grain string) (string, error) {
 	return "", fmt.Errorf("unknown grouping %q", q.GroupBy)
 }
 
+// visibleBatches leaves out the count rows of the imports that are not published: an
+// import writes its rows in slices, under its own batch, and readers see all of them at
+// once, when it publishes (migration 4; imports.go). Evaluated inside each statement, it
+// sees the same state of the database as the rows it filters.
+const visibleBatches = "batch NOT IN (SELECT id FROM imports WHERE hidden)"
+
+// visibleResponses does the same for stored responses.
+const visibleResponses = "import_id NOT IN (SELECT id FROM imports WHERE hidden)"
+
 // where narrows a statement to one grain, a period range and the query's filters.
 func (q TallyQuery) where(db *gorm.DB, grain string, from, to int) *gorm.DB {
+	db = db.Where(visibleBatches)
 	if keys := scopedPeriods(grain, from, to); q.Scope.ProvinceIDs != nil && keys != nil {
 		db = db.Where("grain = ? AND period IN ?", grain, keys) // each (period, province) is a key lookup
 	} else {

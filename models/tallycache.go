@@ -171,7 +171,7 @@ func (s *Store) monthPrints(ctx context.Context, first, last int) (map[int]strin
 	var rows []monthPrint
 	err := s.db.WithContext(ctx).Table("tallies").
 		Select("period, COUNT(*) AS n_rows, SUM(responses) AS responses, SUM(sum_score) AS sum_score").
-		Where("grain = 'M' AND period BETWEEN ? AND ?", first, last).Group("period").Scan(&rows).Error
+		Where("grain = 'M' AND period BETWEEN ? AND ? AND "+visibleBatches, first, last).Group("period").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read month fingerprints: %w", err)
 	}

@@ -55,15 +55,7 @@ func appendCountsBody(b []byte, t *survey.Tally) []byte {
 	codes := survey.SortedKeys(t.Criteria)
 	b = binary.AppendUvarint(b, uint64(len(codes)))
 	for _, code := range codes {
-		c := t.Criteria[code]
-		b = appendString(b, code)
-		for _, v := range c.Values {
-			b = binary.AppendUvarint(b, uint64(v))
-		}
-		b = binary.AppendUvarint(b, uint64(c.PairN))
-		for _, f := range [...]float64{c.SumX, c.SumX2, c.SumO, c.SumO2, c.SumXO} {
-			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
-		}
+		b = appendCriterion(b, code, t.Criteria[code])
 	}
 	questions := survey.SortedKeys(t.Options)
 	b = binary.AppendUvarint(b, uint64(len(questions)))
@@ -75,6 +67,19 @@ func appendCountsBody(b []byte, t *survey.Tally) []byte {
 			b = appendString(b, v)
 			b = binary.AppendUvarint(b, uint64(t.Options[q][v]))
 		}
+	}
+	return b
+}
+
+// appendCriterion appends one criterion's counts to a body.
+func appendCriterion(b []byte, code string, c *survey.CriterionTally) []byte {
+	b = appendString(b, code)
+	for _, v := range c.Values {
+		b = binary.AppendUvarint(b, uint64(v))
+	}
+	b = binary.AppendUvarint(b, uint64(c.PairN))
+	for _, f := range [...]float64{c.SumX, c.SumX2, c.SumO, c.SumO2, c.SumXO} {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
 	}
 	return b
 }

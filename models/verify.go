@@ -112,7 +112,8 @@ func (v *verifier) plan() ([]counterSpan, []int, error) {
 		CounterID   uint
 		First, Last int
 	}
-	err := v.db.Raw("SELECT counter_id, MIN(day) AS first, MAX(day) AS last FROM responses GROUP BY counter_id").Scan(&spans).Error
+	err := v.db.Raw("SELECT counter_id, MIN(day) AS first, MAX(day) AS last FROM responses WHERE " + visibleResponses +
+		" GROUP BY counter_id").Scan(&spans).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("read response days: %w", err)
 	}
@@ -125,8 +126,8 @@ func (v *verifier) plan() ([]counterSpan, []int, error) {
 		}
 	}
 	var kept []int
-	err = v.db.Raw("SELECT DISTINCT period / 100 FROM tallies WHERE grain = 'D' UNION " +
-		"SELECT DISTINCT period FROM tallies WHERE grain IN ('M', 'F')").Scan(&kept).Error
+	err = v.db.Raw("SELECT DISTINCT period / 100 FROM tallies WHERE grain = 'D' AND " + visibleBatches + " UNION " +
+		"SELECT DISTINCT period FROM tallies WHERE grain IN ('M', 'F') AND " + visibleBatches).Scan(&kept).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("read count months: %w", err)
 	}
@@ -145,22 +146,22 @@ func (v *verifier) plan() ([]counterSpan, []int, error) {
 
 // recompute adds the counts of a counter's responses of month m to set.
 func (v *verifier) recompute(ctx context.Context, counterID uint, m int, set tallySet) error {
-	rows, err := v.db.Raw("SELECT uuid, office_id, province_id, questionnaire_id, submitted_at, answers FROM responses "+
-		"WHERE counter_id = ? AND day BETWEEN ? AND ? AND "+notHeld, counterID, m*100, m*100+99).Rows()
+	rows, err := v.db.Raw("SELECT uuid, office_id, province_id, questionnaire_id, submitted_at, answers, import_id FROM responses "+
+		"WHERE counter_id = ? AND day BETWEEN ? AND ? AND "+visibleResponses+" AND "+notHeld, counterID, m*100, m*100+99).Rows()
 	if err != nil {
 		return fmt.Errorf("read responses: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			r                     = NewResponse{Counter: Counter{ID: counterID}}
-			office, province, qid int64
-			answers               string
+			r                          = NewResponse{Counter: Counter{ID: counterID}}
+			office, province, qid, imp int64
+			answers                    string
 		)
-		if err := rows.Scan(&r.UUID, &office, &province, &qid, &r.SubmittedAt, &answers); err != nil {
+		if err := rows.Scan(&r.UUID, &office, &province, &qid, &r.SubmittedAt, &answers, &imp); err != nil {
 			return fmt.Errorf("read responses: %w", err)
 		}
-		r.Counter.OfficeID, r.ProvinceID, r.QuestionnaireID = uint(office), uint(province), uint(qid)
+		r.Counter.OfficeID, r.ProvinceID, r.QuestionnaireID, r.ImportID = uint(office), uint(province), uint(qid), uint(imp)
 		v.sum.Responses++
 		q, err := v.s.parsedVersion(ctx, r.QuestionnaireID)
 		if err == nil {
@@ -172,7 +173,7 @@ func (v *verifier) recompute(ctx context.Context, counterID uint, m int, set tal
 		if err != nil {
 			bad := CountDifference{Kind: BadResponse, Response: r.UUID, Err: err,
 				Key: v.names.name(tallyKey{Grain: "D", Period: survey.DayKey(r.SubmittedAt), ProvinceID: r.ProvinceID,
-					OfficeID: r.Counter.OfficeID, CounterID: counterID, QuestionnaireID: r.QuestionnaireID})}
+					OfficeID: r.Counter.OfficeID, CounterID: counterID, QuestionnaireID: r.QuestionnaireID, Batch: r.ImportID})}
 			if err := v.found(bad); err != nil {
 				return err
 			}

@@ -31,7 +31,7 @@ func verifyAll(t *testing.T, s *Store) (VerifySummary, []CountDifference) {
 }
 
 // keyCond selects the row of a key, with the key's values() as arguments.
-const keyCond = "grain = ? AND period = ? AND province_id = ? AND office_id = ? AND counter_id = ? AND questionnaire_id = ? AND field = ?"
+const keyCond = "grain = ? AND period = ? AND province_id = ? AND office_id = ? AND counter_id = ? AND questionnaire_id = ? AND field = ? AND batch = ?"
 
 // verifyFixture stores synthetic responses over two months at three counters, with
 // procedure fields, and an import of paper questionnaires.
@@ -146,8 +146,8 @@ func TestVerifyCounts(t *testing.T) {
 			}
 			return out
 		}
-		noResponse := tallyKey{"D", 20260101, f.provB.ID, f.officeB.ID, f.b1.ID, f.qrow.ID, "x"}
-		noDay := tallyKey{"D", 20261399, f.provA.ID, f.officeA.ID, f.a1.ID, f.qrow.ID, ""}
+		noResponse := tallyKey{"D", 20260101, f.provB.ID, f.officeB.ID, f.b1.ID, f.qrow.ID, "x", 0}
+		noDay := tallyKey{"D", 20261399, f.provA.ID, f.officeA.ID, f.a1.ID, f.qrow.ID, "", 0}
 		for _, c := range []struct {
 			name         string
 			damage, undo func()

@@ -3,6 +3,7 @@ package survey
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"hash"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,10 @@ const MaxPaperErrors = 10
 // PaperRow is one validated row of a paper-questionnaire file.
 type PaperRow struct {
 	Row  int    // the row number as a spreadsheet shows it (the header is row 1)
-	UUID string // derived from the file's content and the row's place in it
+	UUID string // derived from the file's content and Ordinal; "" until the file's hash is known
+	// Ordinal is the row's place among the file's questionnaires, from 0, blank rows not
+	// counted: with the file's hash, what its UUID is derived from.
+	Ordinal int
 	// Unit is the provincial unit the response belongs to: the one with the row's code
 	// in force on the day it was given.
 	Unit Unit
@@ -77,6 +81,15 @@ func (e *PaperError) Error() string { return "paper file: " + e.Describe().Strin
 // PaperErrors are the problems found in a file, at most MaxPaperErrors, in file order.
 type PaperErrors []*PaperError
 
+// Unwrap lets errors.As find the first problem.
+func (e PaperErrors) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, pe := range e {
+		out[i] = pe
+	}
+	return out
+}
+
 func (e PaperErrors) Error() string {
 	lines := make([]string, len(e))
 	for i, pe := range e {
@@ -108,9 +121,11 @@ type paperColumn struct {
 	question Question
 }
 
-// ParsePaper reads a paper-questionnaire file (records[0] the header of SPEC §4, one
-// record a row) and validates every row before any is returned: the result is either
-// every row or the problems, at most MaxPaperErrors of them (PaperErrors).
+// ParsePaper reads a paper-questionnaire file held in memory (records[0] the header of
+// SPEC §4, one record a row) and validates every row before any is returned: the result
+// is either every row or the problems, at most MaxPaperErrors of them (PaperErrors). It
+// reads the file as PaperFile does, row by row, and gives the rows the UUIDs a second
+// pass of PaperFile gives them.
 //
 // Columns are found by their header (case-sensitive, any order): the five fixed ones and
 // at least one criterion are required; a criterion without a column is not answered by
@@ -120,40 +135,36 @@ func ParsePaper(q *Questionnaire, units []Unit, records [][]string, now time.Tim
 	if len(records) == 0 || blankRecord(records[0]) {
 		return nil, PaperErrors{paperError(0, "", Msg("paper.problem.empty"))}
 	}
-	cols, err := paperHeader(q, records[0])
-	if err != nil {
+	f := NewPaperFile(q, units, now)
+	f.answers = true // one pass: the rows with their submissions, their UUIDs once it is read
+	if err := f.Header(records[0]); err != nil {
 		return nil, PaperErrors{err}
 	}
-	today := dayString(now)
-	current := UnitsOn(units, today)
-	hash := paperHash(records)
 	var (
-		rows    = make([]PaperRow, 0, len(records)-1)
-		errs    PaperErrors
-		ordinal int // questionnaires before this one, blank rows not counted
+		rows   = make([]PaperRow, 0, len(records)-1)
+		errs   PaperErrors
+		places = NewPaperPlaces()
 	)
 	for i := 1; i < len(records) && len(errs) < MaxPaperErrors; i++ {
-		rec := records[i]
-		if blankRecord(rec) {
-			continue
-		}
-		row, rowErrs := parsePaperRow(q, units, current, cols, rec, i+1, now)
-		ordinal++
-		if len(rowErrs) > 0 {
+		row, rowErrs, ok := f.Row(i+1, records[i])
+		switch {
+		case !ok:
+		case len(rowErrs) > 0:
 			errs = append(errs, rowErrs...)
-			continue
+		default:
+			if err := places.Add(row); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			rows = append(rows, row)
 		}
-		row.UUID = paperUUID(hash, ordinal-1)
-		rows = append(rows, row)
 	}
-	if len(errs) > MaxPaperErrors {
-		errs = errs[:MaxPaperErrors]
+	if err := f.End(errs); err != nil {
+		return nil, err
 	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	if len(rows) == 0 {
-		return nil, PaperErrors{paperError(0, "", Msg("paper.problem.header_only"))}
+	sum := f.Sum()
+	for i := range rows {
+		rows[i].UUID = paperUUID(sum, rows[i].Ordinal)
 	}
 	return rows, nil
 }
@@ -209,9 +220,23 @@ func paperHeader(q *Questionnaire, header []string) ([]paperColumn, *PaperError)
 	return cols, nil
 }
 
-// parsePaperRow validates one record; n is its row number.
-func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, rec []string, n int, now time.Time) (PaperRow, PaperErrors) {
-	row := PaperRow{Row: n, Channel: "paper", Submission: Submission{Criteria: map[string]int{}, Answers: map[string]string{}}}
+// parsePaperRow validates one record; n is its row number. Without answers, the row's
+// Submission is left empty (a first pass, which only checks, needs none of it).
+func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, rec []string, n int, now time.Time, answers bool) (PaperRow, PaperErrors) {
+	row := PaperRow{Row: n, Channel: "paper"}
+	if answers {
+		criteria, questions := 0, 0
+		for _, c := range cols {
+			switch c.kind {
+			case kindCriterion:
+				criteria++
+			case kindQuestion:
+				questions++
+			}
+		}
+		row.Submission = Submission{Criteria: make(map[string]int, criteria), Answers: make(map[string]string, questions)}
+	}
+	answered := 0
 	var errs PaperErrors
 	bad := func(col string, m Message) { errs = append(errs, paperError(n, col, m)) }
 	var province, provinceCol string
@@ -269,7 +294,10 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 				bad(col.name, Msg("paper.problem.value", v, q.Scale.Min, q.Scale.Max))
 				break
 			}
-			row.Submission.Criteria[col.name] = x
+			answered++
+			if answers {
+				row.Submission.Criteria[col.name] = x
+			}
 		case kindField:
 			if v != "" && !q.HasField(v) {
 				bad(col.name, Msg("paper.problem.field", v, optionList(q.Fields.Options)))
@@ -283,7 +311,9 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 				bad(col.name, Msg("paper.problem.option", v, col.name, optionList(col.question.Options)))
 				break
 			}
-			row.Submission.Answers[col.name] = v
+			if answers {
+				row.Submission.Answers[col.name] = v
+			}
 		}
 	}
 	for _, c := range cols[min(len(rec), len(cols)):] { // a short record: its missing cells are empty
@@ -314,7 +344,7 @@ func parsePaperRow(q *Questionnaire, units, current []Unit, cols []paperColumn, 
 			row.OfficeUnit = succ
 		}
 	}
-	if len(errs) == 0 && len(row.Submission.Criteria) == 0 {
+	if len(errs) == 0 && answered == 0 {
 		bad("", Msg("paper.problem.nothing_answered"))
 	}
 	return row, errs
@@ -426,29 +456,21 @@ func blankRecord(rec []string) bool {
 	return true
 }
 
-// paperHash identifies a file by its cells, not its bytes: the same rows read from a CSV
-// or from an XLSX, with or without blank rows and trailing empty cells, hash the same.
-func paperHash(records [][]string) [sha256.Size]byte {
-	h := sha256.New()
+// hashRecord adds a non-blank record to the hash that identifies a file by its cells,
+// not its bytes: the same rows read from a CSV or from an XLSX, with or without blank
+// rows and trailing empty cells, hash the same.
+func hashRecord(h hash.Hash, rec []string) {
 	var n [binary.MaxVarintLen64]byte
-	for _, rec := range records {
-		if blankRecord(rec) {
-			continue
-		}
-		end := len(rec)
-		for end > 0 && strings.TrimSpace(rec[end-1]) == "" {
-			end--
-		}
-		h.Write(n[:binary.PutUvarint(n[:], uint64(end))])
-		for _, v := range rec[:end] {
-			v = strings.TrimSpace(v)
-			h.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
-			h.Write([]byte(v))
-		}
+	end := len(rec)
+	for end > 0 && strings.TrimSpace(rec[end-1]) == "" {
+		end--
 	}
-	var sum [sha256.Size]byte
-	copy(sum[:], h.Sum(nil))
-	return sum
+	h.Write(n[:binary.PutUvarint(n[:], uint64(end))])
+	for _, v := range rec[:end] {
+		v = strings.TrimSpace(v)
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
+		h.Write([]byte(v))
+	}
 }
 
 // paperUUID is the response UUID of the i-th questionnaire (0-based, blank rows not

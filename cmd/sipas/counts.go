@@ -135,7 +135,7 @@ func countsUnit(q models.CountRowQuery) string {
 }
 
 // describeKey names a count row on one line: grain and period, province, office and
-// counter, questionnaire version, procedure field.
+// counter, questionnaire version, procedure field, and the import that wrote it.
 func describeKey(k models.CountKey) string {
 	period := strconv.Itoa(k.Period)
 	if len(period) == 8 {
@@ -163,6 +163,9 @@ func describeKey(k models.CountKey) string {
 		parts = append(parts, "all fields")
 	default:
 		parts = append(parts, "field "+k.Field)
+	}
+	if k.Import != 0 { // the rows a paper import wrote are its own
+		parts = append(parts, fmt.Sprintf("import %d", k.Import))
 	}
 	return strings.Join(parts, " | ")
 }

@@ -18,8 +18,11 @@ import (
 	"sipas/views"
 )
 
-// importPaper stores a file of paper questionnaires (SPEC §4), all of it or nothing: every
-// row is checked before anything is stored, and a file imported again stores nothing twice.
+// importPaper imports a file of paper questionnaires (SPEC §4), all of it or nothing,
+// through the same job as the upload page, run in this process: every row is read and
+// checked, then written in slices that no reader sees until the job publishes them; a
+// file imported again stores nothing twice. Progress goes to stdout, on one line updated
+// in place when it is a terminal; the last line says how many responses were imported.
 func importPaper(ctx context.Context, env cmdEnv, args []string) error {
 	fs := newFlags("import", env)
 	dsn := dbFlag(fs)
@@ -36,89 +39,65 @@ func importPaper(ctx context.Context, env cmdEnv, args []string) error {
 		return fmt.Errorf("import needs one file, .csv or .xlsx")
 	}
 	name := fs.Arg(0)
-	began := time.Now()
-	records, err := readSheet(name)
-	if err != nil {
-		return nothingImported(name, err)
+	if err := sheets.CheckName(name); err != nil {
+		return nothingImported(name, err, false)
 	}
-	fmt.Fprintf(env.stdout, "read %d rows from %s in %.1f s\n", max(len(records)-1, 0), name, time.Since(began).Seconds())
-
+	f, err := os.Open(name)
+	if err != nil {
+		return nothingImported(name, err, false)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nothingImported(name, err, false)
+	}
 	store, err := openStore(ctx, *dsn, env.stdout)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	qrow, q, err := store.PublishedQuestionnaire(ctx, *code)
+	show := newImportProgress(env.stdout, isTerminal(env.stdout), time.Now)
+	job, err := store.NewImporter(nil, time.Now).ImportFile(ctx, models.NewImport{FileName: name, Questionnaire: *code,
+		Scope: models.AllProvinces(), By: models.Actor{Addr: "command line", Now: time.Now()}}, f, st.Size(), show.update)
+	show.finish(job)
 	if err != nil {
-		return fmt.Errorf("questionnaire %s: %w", *code, err)
-	}
-	units, err := store.Units(ctx)
-	if err != nil {
-		return err
-	}
-	step := time.Now()
-	rows, err := survey.ParsePaper(q, units, records, time.Now())
-	if err != nil {
-		return nothingImported(name, err)
-	}
-	fmt.Fprintf(env.stdout, "checked %d questionnaires in %.1f s\n", len(rows), time.Since(step).Seconds())
-	step = time.Now()
-	res, err := store.ImportPaper(ctx, rows, q, qrow.ID)
-	if err != nil {
-		return nothingImported(name, err)
-	}
-	if res.Offices > 0 || res.Counters > 0 {
-		fmt.Fprintf(env.stdout, "created %d offices and %d counters\n", res.Offices, res.Counters)
-	}
-	fmt.Fprintf(env.stdout, "stored in %.1f s (%.1f s in all)\n", time.Since(step).Seconds(), time.Since(began).Seconds())
-	if res.Repeated > 0 {
-		fmt.Fprintf(env.stdout, "%d rows were already imported\n", res.Repeated)
-	}
-	fmt.Fprintf(env.stdout, "imported %d responses\n", res.Stored)
-	return nil
-}
-
-// readSheet reads every row of a CSV or XLSX file within the limits of an upload.
-func readSheet(name string) ([][]string, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	return sheets.ReadAll(name, f, st.Size(), sheets.DefaultLimits())
-}
-
-// nothingImported words a refused file in English through the catalogue: each problem on
-// a line, naming row and column.
-func nothingImported(name string, err error) error {
-	catalog, cerr := views.LoadCatalog()
-	if cerr != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	words := func(m survey.Message) string { return strings.TrimSuffix(catalog.Message(cliLang, m), ".") }
-	var list survey.PaperErrors
-	var one *survey.PaperError
-	var sheet *sheets.Error
 	switch {
-	case errors.As(err, &sheet):
-		return errors.New(catalog.T(cliLang, "cli.import.refused", words(sheet.Describe())))
-	case errors.As(err, &list) && len(list) == 1:
-		return errors.New(catalog.T(cliLang, "cli.import.refused", words(list[0].Describe())))
-	case errors.As(err, &list):
-		lines := make([]string, len(list))
-		for i, e := range list {
-			lines[i] = "  " + catalog.Message(cliLang, e.Describe())
+	case job.State == models.ImportDone:
+		return nil
+	case job.Failure == models.FailureRefused:
+		return nothingImported(name, nil, job.MoreProblems, job.Problems...)
+	case job.Failure == models.FailureInterrupted:
+		return fmt.Errorf("%s: the import was interrupted; nothing was imported", name)
+	}
+	return fmt.Errorf("%s: the import failed (see the log above); nothing was imported", name)
+}
+
+// nothingImported words a refused file in English through the catalogue, each problem
+// on a line naming row and column: the problems of a job (more: the first of them), or
+// the error of a file that could not be opened.
+func nothingImported(name string, err error, more bool, problems ...survey.Message) error {
+	catalog, cerr := views.LoadCatalog()
+	if cerr != nil {
+		return fmt.Errorf("%s: %v %v", name, err, problems)
+	}
+	var sheet *sheets.Error
+	if errors.As(err, &sheet) {
+		problems = append(problems, sheet.Describe())
+	}
+	switch {
+	case len(problems) == 1:
+		return errors.New(catalog.T(cliLang, "cli.import.refused", strings.TrimSuffix(catalog.Message(cliLang, problems[0]), ".")))
+	case len(problems) > 1:
+		lines := make([]string, len(problems))
+		for i, p := range problems {
+			lines[i] = "  " + catalog.Message(cliLang, p)
 		}
-		if len(list) == survey.MaxPaperErrors {
-			return errors.New(catalog.T(cliLang, "cli.import.first_problems", len(list), name, strings.Join(lines, "\n")))
+		if more {
+			return errors.New(catalog.T(cliLang, "cli.import.first_problems", len(problems), name, strings.Join(lines, "\n")))
 		}
-		return errors.New(catalog.T(cliLang, "cli.import.problems", len(list), name, strings.Join(lines, "\n")))
-	case errors.As(err, &one):
-		return errors.New(catalog.T(cliLang, "cli.import.refused", words(one.Describe())))
+		return errors.New(catalog.T(cliLang, "cli.import.problems", len(problems), name, strings.Join(lines, "\n")))
 	}
 	return errors.New(catalog.T(cliLang, "cli.import.failed", name, err.Error()))
 }

@@ -77,9 +77,9 @@ func TestImportCommand(t *testing.T) {
 	if _, err := sipas(t, "import", "-db", db, writeFile(t, "paper.txt", paperCSV)); err == nil || !strings.Contains(err.Error(), ".csv (UTF-8) or .xlsx") {
 		t.Errorf("a .txt file: %v", err)
 	}
-	wide := writeFile(t, "wide.csv", "province,office\n31,a,,,x\n")
+	wide := writeFile(t, "wide.csv", "province,office,counter,channel,submitted_at,E1.1\n31,a,b,paper,2025-08-01,5,,x\n")
 	if _, err := sipas(t, "import", "-db", db, wide); err == nil ||
-		err.Error() != "row 2, column E: this cell is outside the header's columns; nothing was imported" {
+		err.Error() != "row 2, column H: this cell is outside the header's columns; nothing was imported" {
 		t.Errorf("a cell beyond the header: %v", err)
 	}
 	several := writeFile(t, "several.csv", "province,office,counter,channel,submitted_at,E1.1\n31,a,b,fax,2025-08-01,5\n31,a,b,paper,2025-08-01,9\n")

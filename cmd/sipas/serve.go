@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -16,6 +17,9 @@ import (
 	"sipas/models"
 	"sipas/static"
 )
+
+// serveMemoryLimit is the Go heap serve aims to stay under, unless GOMEMLIMIT is set.
+const serveMemoryLimit = 96 << 20
 
 func serve(ctx context.Context, env cmdEnv, args []string) error {
 	cfg := handlers.DefaultConfig()
@@ -26,6 +30,7 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	trusted := fs.String("trusted-proxies", "", "comma-separated CIDR prefixes of the reverse proxies whose X-Forwarded-For and X-Real-IP name the client; empty: the direct peer is the client (env SIPAS_TRUSTED_PROXIES)")
 	fs.IntVar(&cfg.MinSample, "min-sample", cfg.MinSample, "responses below which an index is shown greyed (env SIPAS_MIN_SAMPLE)")
 	fs.IntVar(&cfg.KioskResetSeconds, "kiosk-reset", cfg.KioskResetSeconds, "seconds of inactivity before a kiosk returns to a fresh form (env SIPAS_KIOSK_RESET)")
+	fs.DurationVar(&cfg.SubmitWait, "kiosk-wait", models.DefaultSubmitWait, "how long a kiosk submission waits for the database before it is answered 503 with Retry-After (env SIPAS_KIOSK_WAIT)")
 	sessionKey := fs.String("session-key", "", "128 hex digits that sign and encrypt session cookies; empty: the key kept in the database, made on first start (env SIPAS_SESSION_KEY)")
 	public := fs.Bool("public", true, "show the province-level figures (ranking, indices, their API and exports) to anyone; false: to signed-in users only (env SIPAS_PUBLIC)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark the session cookie Secure even over plain HTTP, behind a TLS proxy (env SIPAS_SECURE_COOKIES)")
@@ -40,6 +45,9 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	cfg.FiguresNeedSignIn = !*public
 	if cfg.AlertsEvery != 0 && cfg.AlertsEvery < time.Minute {
 		return fmt.Errorf("-alerts-every %s: at least 1m, or 0", cfg.AlertsEvery)
+	}
+	if cfg.SubmitWait < 100*time.Millisecond {
+		return fmt.Errorf("-kiosk-wait must be at least 100ms")
 	}
 	if cfg.SessionIdle < time.Minute {
 		return fmt.Errorf("-session-idle must be at least 1m")
@@ -69,6 +77,11 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 		}
 		cfg.SessionKey = key
 	}
+	if env.getenv("GOMEMLIMIT") == "" {
+		// The garbage collector works harder as the heap nears this (an import of a
+		// million rows, a large export), so that serve stays within SPEC §7's memory.
+		debug.SetMemoryLimit(serveMemoryLimit)
+	}
 	store, err := openStore(ctx, *dsn, env.stdout)
 	if err != nil {
 		return err
@@ -85,10 +98,13 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer app.Close() // after the server stopped: the last submissions are written
+	defer app.Close() // after the server stopped, the imports and the background jobs: the last submissions are written
 	jobs, stopJobs := context.WithCancel(ctx)
 	var background sync.WaitGroup
 	background.Go(func() { app.Background(jobs) }) // the alert scan and webhook deliveries
+	// Import jobs run beside the server: those uploaded here or to another serve process
+	// on the same database. Stopped before the app closes (its writer), after the server.
+	background.Go(func() { app.RunImports(jobs) })
 	defer func() { stopJobs(); background.Wait() }()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

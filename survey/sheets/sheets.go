@@ -89,10 +89,10 @@ type Reader struct {
 // time when it has a time of day. Problems of the file are *Error; other errors are
 // reading's.
 func Open(name string, r io.ReaderAt, size int64, lim Limits) (*Reader, error) {
-	ext := strings.ToLower(filepath.Ext(name))
-	if ext != ".csv" && ext != ".xlsx" {
-		return nil, fileError(survey.Msg("sheets.format"))
+	if err := CheckName(name); err != nil {
+		return nil, err
 	}
+	ext := strings.ToLower(filepath.Ext(name))
 	if size > lim.FileBytes {
 		return nil, fileError(survey.Msg("sheets.file_too_big", megabytes(lim.FileBytes)))
 	}
@@ -109,6 +109,15 @@ func Open(name string, r io.ReaderAt, size int64, lim Limits) (*Reader, error) {
 		return nil, err
 	}
 	return &Reader{rows: src}, nil
+}
+
+// CheckName tells whether a file's name says it is a table Open reads (.csv or .xlsx),
+// so that an upload of anything else is refused before it is kept.
+func CheckName(name string) error {
+	if ext := strings.ToLower(filepath.Ext(name)); ext != ".csv" && ext != ".xlsx" {
+		return fileError(survey.Msg("sheets.format"))
+	}
+	return nil
 }
 
 // Next returns the next row that has a non-empty cell: its number as a spreadsheet shows

@@ -1,0 +1,456 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"sipas/survey"
+	"sipas/survey/sheets"
+)
+
+// The second pass of an import: the file read again and written in slices, each a short
+// transaction of its own (through serve's writer, between kiosk batches), under the
+// job's batch, so that readers see none of it until the job publishes.
+//
+// One goroutine reads, checks and prepares the next slice (the rows' UUIDs looked up,
+// their answers encoded, their counts added up and packed) while the job's goroutine
+// writes the current one. A slice holds its daily count rows, nearly all new to the
+// database: those are written without being read first (keyFilter says which may have
+// been written by an earlier slice). The monthly rows (per counter; per province and
+// field), which nearly every slice adds to, are added up in memory across slices and
+// written when there are aggregateRows of them, and at the end.
+
+// sliceWork is one transaction of the second pass.
+type sliceWork struct {
+	rows   []Response // new responses, by UUID
+	counts []countRow // in key order
+	done   int64      // questionnaires the slice accounts for (new or already stored)
+	stored int        // of those, new
+}
+
+// countRow is a count row to write: new to the database, with its packed counts; or
+// perhaps kept already (written by an earlier slice), with its counts to add to the
+// kept ones.
+type countRow struct {
+	key                 tallyKey
+	responses           int64
+	sumScore, sumScore2 float64
+	encoded             []byte         // a new row's
+	counts              *survey.Counts // a row that may be kept's
+}
+
+// write is the second pass: it returns when every row is written, or at the first error.
+func (run *importRun) write(ctx context.Context) error {
+	run.phase = PhaseWriting
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan sliceWork, 1) // the next slice is prepared while one is written
+	produced := make(chan error, 1)
+	go func() {
+		defer close(work)
+		produced <- run.produce(ctx, work)
+	}()
+	var err error
+	for w := range work {
+		if err == nil {
+			err = run.writeSlice(ctx, w)
+			if err != nil {
+				cancel() // the producer stops; the rest of work is drained
+			}
+		}
+	}
+	if perr := <-produced; err == nil && perr != nil && !errors.Is(perr, context.Canceled) {
+		err = perr
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	return err
+}
+
+// writeSlice writes one slice in a transaction of its own, with the job's progress.
+func (run *importRun) writeSlice(ctx context.Context, w sliceWork) error {
+	var began time.Time
+	err := run.tx(ctx, func(tx writeTx) error {
+		began = time.Now()
+		if len(w.rows) > 0 {
+			if err := insertResponses(tx, w.rows); err != nil {
+				return err
+			}
+		}
+		if err := run.writeCounts(tx, w.counts); err != nil {
+			return err
+		}
+		run.progress.Stored += w.done
+		if err := run.update(tx, nil); err != nil {
+			run.progress.Stored -= w.done
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	took := time.Since(began)
+	run.longest = max(run.longest, took)
+	run.slices++
+	if len(w.rows) > 0 {
+		run.im.adapt(&run.sliceRows, len(w.rows)+len(w.counts), took)
+	}
+	run.result.Stored += w.stored
+	run.report()
+	if run.im.yield > 0 && run.im.s.sharedFile() {
+		select {
+		case <-ctx.Done():
+		case <-time.After(run.im.yield):
+		}
+	}
+	return nil
+}
+
+// writeCounts writes count rows of the job's batch: the new ones as they are, the others
+// added to what is kept (read first).
+func (run *importRun) writeCounts(tx writeTx, rows []countRow) error {
+	kept := tallySet{}
+	var keys []tallyKey
+	for _, r := range rows {
+		if r.encoded == nil {
+			kept[r.key] = tallyEntry{t: run.layout.Tally(r.counts), own: true}
+			keys = append(keys, r.key)
+		}
+	}
+	if err := kept.addStored(tx, keys); err != nil {
+		return err
+	}
+	w := newRowWriter(tx, upsertTalliesSQL, len(tallyColumns))
+	defer w.close()
+	for _, r := range rows {
+		var err error
+		if e, ok := kept[r.key]; ok {
+			err = w.add(r.key.values(), e.t.Responses, e.t.SumScore, e.t.SumScore2, encodeCounts(e.t))
+		} else {
+			err = w.add(r.key.values(), r.responses, r.sumScore, r.sumScore2, r.encoded)
+		}
+		if err != nil {
+			return fmt.Errorf("write counts: %w", err)
+		}
+	}
+	if err := w.flush(); err != nil {
+		return fmt.Errorf("write counts: %w", err)
+	}
+	return nil
+}
+
+// produce reads the file again and sends its slices to out, then the monthly rows. One
+// goroutine reads and checks the rows (parse) while this one prepares the slices, and
+// the job's goroutine writes them: three stages on the machine's cores.
+func (run *importRun) produce(ctx context.Context, out chan<- sliceWork) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []paperResponse, 1)
+	parsed := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		parsed <- run.parse(ctx, batches)
+	}()
+	p := &slicer{run: run, months: map[tallyKey]*survey.Counts{}, written: map[tallyKey]bool{},
+		days: newKeyFilter(int(run.progress.Total))}
+	send := func(w sliceWork) error {
+		select {
+		case out <- w:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	err := func() error {
+		for batch := range batches {
+			w, err := p.slice(ctx, batch)
+			if err != nil {
+				return err
+			}
+			if err := send(w); err != nil {
+				return err
+			}
+			if len(p.months) >= run.im.aggregateRows {
+				for _, w := range p.flushMonths() {
+					if err := send(w); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}()
+	if err != nil {
+		cancel()
+		for range batches { // the reader stops
+		}
+		<-parsed
+		return err
+	}
+	if err := <-parsed; err != nil {
+		return err
+	}
+	for _, w := range p.flushMonths() {
+		if err := send(w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parse reads the file again and sends its responses to out, as many a batch as the
+// next slice takes.
+func (run *importRun) parse(ctx context.Context, out chan<- []paperResponse) error {
+	rd, err := sheets.Open(run.row.FileName, run.file, run.row.FileSize, run.im.limits)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errFileChanged, err)
+	}
+	f := survey.NewPaperFile(run.q, run.units, run.now).Again(run.sum)
+	if _, cells, err := rd.Next(); err != nil || f.Header(cells) != nil {
+		return errFileChanged
+	}
+	send := func(batch []paperResponse) error {
+		select {
+		case out <- batch:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	var batch []paperResponse
+	for {
+		n, cells, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %w", errFileChanged, err)
+		}
+		row, problems, ok := f.Row(n, cells)
+		if !ok {
+			continue
+		}
+		if len(problems) > 0 {
+			return fmt.Errorf("%w: %w", errFileChanged, problems)
+		}
+		batch = append(batch, paperResponse{row: row.Row, r: NewResponse{UUID: row.UUID, Counter: run.places.counters[row.CounterCode],
+			ProvinceID: row.Unit.ID, QuestionnaireID: run.qid, Channel: row.Channel, SubmittedAt: row.SubmittedAt,
+			Submission: row.Submission, ImportID: run.row.ID}})
+		if len(batch) >= int(run.sliceRows.Load()) {
+			if err := send(batch); err != nil {
+				return err
+			}
+			batch = nil
+		}
+	}
+	if int64(f.Rows()) != run.progress.Total {
+		return errFileChanged
+	}
+	if len(batch) > 0 {
+		return send(batch)
+	}
+	return nil
+}
+
+// paperResponse is a response of the file and its spreadsheet row.
+type paperResponse struct {
+	row int
+	r   NewResponse
+}
+
+// slicer prepares the slices of one import.
+type slicer struct {
+	run     *importRun
+	months  map[tallyKey]*survey.Counts // monthly rows added up since they were last written
+	written map[tallyKey]bool           // monthly rows written before
+	days    *keyFilter                  // daily rows written before, or maybe
+	// fresh: the first slice found none of its rows stored. Every UUID of a file derives
+	// from the file's content, so a file is stored whole or not at all (a failed import's
+	// rows are removed before another runs): the other slices are not looked up. Were one
+	// stored after all, the unique index on UUIDs would stop the import.
+	fresh bool
+}
+
+// slice prepares a slice of responses: those already stored are counted as repeated (a
+// UUID stored with other answers is a problem of its row, which stops the import), the
+// others' rows and counts are built, in key order.
+func (p *slicer) slice(ctx context.Context, batch []paperResponse) (sliceWork, error) {
+	responses := make([]NewResponse, len(batch))
+	for i, b := range batch {
+		responses[i] = b.r
+	}
+	known := map[string]Response{}
+	if !p.fresh {
+		var err error
+		if known, err = p.run.im.s.storedResponses(ctx, responses); err != nil {
+			return sliceWork{}, err
+		}
+		p.fresh = len(known) == 0
+	}
+	l := p.run.layout
+	w := sliceWork{done: int64(len(batch))}
+	days := map[tallyKey]*survey.Counts{}
+	for _, b := range batch {
+		r := b.r
+		row := Response{UUID: r.UUID, CounterID: r.Counter.ID, OfficeID: r.Counter.OfficeID, ProvinceID: r.ProvinceID,
+			QuestionnaireID: r.QuestionnaireID, Channel: r.Channel, Field: r.Submission.Field, SubmittedAt: r.SubmittedAt.UTC(),
+			Day: survey.DayKey(r.SubmittedAt), Answers: r.Submission.Encode(), ImportID: r.ImportID}
+		if prev, ok := known[r.UUID]; ok {
+			if prev.CounterID != row.CounterID || prev.Answers != row.Answers {
+				return sliceWork{}, &survey.PaperError{Row: b.row, Msg: survey.Msg("paper.problem.uuid_conflict")}
+			}
+			p.run.result.Repeated++
+			continue
+		}
+		w.rows = append(w.rows, row)
+		x, err := l.Contribution(r.Submission)
+		if err != nil {
+			return sliceWork{}, fmt.Errorf("row %d: %w", b.row, err)
+		}
+		for i, k := range keysOf(r) {
+			sums := days
+			if i > 0 {
+				sums = p.months
+			}
+			c := sums[k]
+			if c == nil {
+				c = l.New()
+				sums[k] = c
+			}
+			c.Add(&x)
+		}
+	}
+	w.stored = len(w.rows)
+	slices.SortFunc(w.rows, func(a, b Response) int { return strings.Compare(a.UUID, b.UUID) })
+	for _, k := range sortedKeysOf(days) {
+		c := days[k]
+		cr := countRow{key: k, responses: c.Responses, sumScore: c.SumScore, sumScore2: c.SumScore2}
+		if p.days.mayHave(k) {
+			cr.counts = c
+		} else {
+			cr.encoded = encodeLayoutCounts(l, c)
+		}
+		p.days.add(k)
+		w.counts = append(w.counts, cr)
+	}
+	return w, nil
+}
+
+// flushMonths turns the monthly rows added up so far into slices to write.
+func (p *slicer) flushMonths() []sliceWork {
+	keys := sortedKeysOf(p.months)
+	var out []sliceWork
+	part := int(p.run.sliceRows.Load())
+	for start := 0; start < len(keys); start += part {
+		var w sliceWork
+		for _, k := range keys[start:min(start+part, len(keys))] {
+			c := p.months[k]
+			cr := countRow{key: k, responses: c.Responses, sumScore: c.SumScore, sumScore2: c.SumScore2}
+			if p.written[k] {
+				cr.counts = c
+			} else {
+				cr.encoded = encodeLayoutCounts(p.run.layout, c)
+			}
+			p.written[k] = true
+			w.counts = append(w.counts, cr)
+		}
+		out = append(out, w)
+	}
+	p.months = map[tallyKey]*survey.Counts{}
+	return out
+}
+
+// sortedKeysOf lists the keys of counts in the tables' key order.
+func sortedKeysOf(counts map[tallyKey]*survey.Counts) []tallyKey {
+	keys := make([]tallyKey, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sortTallyKeys(keys)
+	return keys
+}
+
+// storedResponses looks the batch's UUIDs up among the stored responses: a read beside
+// the writer, through the write path's prepared statements (no other writer stores an
+// import's UUIDs, which are derived from its file).
+func (s *Store) storedResponses(ctx context.Context, batch []NewResponse) (map[string]Response, error) {
+	known := map[string]Response{}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	ids := uuidsOf(batch)
+	for start := 0; start < len(ids); {
+		n := lookupChunks[0]
+		for n > len(ids)-start {
+			n = lookupChunks[slices.Index(lookupChunks[:], n)+1]
+		}
+		query := existingResponsesSQL(s.postgres, n)
+		var rows *sql.Rows
+		if stmt, ok := s.stmts.get(query); ok {
+			rows, err = stmt.QueryContext(ctx, ids[start:start+n]...)
+		} else { // PostgreSQL: its driver keeps the statement prepared
+			rows, err = sqlDB.QueryContext(ctx, query, ids[start:start+n]...)
+		}
+		if err == nil {
+			err = scanResponses(known)(rows)
+			rows.Close()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("look up stored response UUIDs: %w", err)
+		}
+		start += n
+	}
+	return known, nil
+}
+
+// keyFilter is a Bloom filter of count keys: whether a daily row may have been written
+// by an earlier slice of the import, in about 10 bits a row whatever the keys (an exact
+// set of a million keys would take a hundred megabytes). It errs only on the safe side:
+// a row it wrongly thinks written is read before being written.
+type keyFilter struct {
+	bits []uint64
+	seed maphash.Seed
+}
+
+func newKeyFilter(rows int) *keyFilter {
+	n := max(rows*10/64, 16)
+	return &keyFilter{bits: make([]uint64, n), seed: maphash.MakeSeed()}
+}
+
+const keyFilterHashes = 7
+
+func (f *keyFilter) positions(k tallyKey) [keyFilterHashes]uint64 {
+	h := maphash.Comparable(f.seed, k)
+	h1, h2 := h&0xffffffff, h>>32|1
+	m := uint64(len(f.bits) * 64)
+	var out [keyFilterHashes]uint64
+	for i := range out {
+		out[i] = (h1 + uint64(i)*h2) % m
+	}
+	return out
+}
+
+func (f *keyFilter) add(k tallyKey) {
+	for _, p := range f.positions(k) {
+		f.bits[p/64] |= 1 << (p % 64)
+	}
+}
+
+func (f *keyFilter) mayHave(k tallyKey) bool {
+	for _, p := range f.positions(k) {
+		if f.bits[p/64]&(1<<(p%64)) == 0 {
+			return false
+		}
+	}
+	return true
+}
