@@ -260,7 +260,7 @@ func (s *Store) gone(worker string, heartbeat *time.Time) bool {
 // 2 MB): a slice writes thousands of rows all over the indexes of responses and counts,
 // and with the small cache their pages would be written out and read back within the
 // transaction.
-const importCacheKB = 32 << 10
+const importCacheKB = 16 << 10
 
 // importCheckpointPages lets the write-ahead log of an import's connection grow to this
 // many pages before it is copied into the database: a page that several slices change

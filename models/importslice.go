@@ -51,7 +51,7 @@ func (run *importRun) write(ctx context.Context) error {
 	run.phase = PhaseWriting
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	work := make(chan sliceWork, 1) // the next slice is prepared while one is written
+	work := make(chan sliceWork) // the next slice is prepared while one is written
 	produced := make(chan error, 1)
 	go func() {
 		defer close(work)
@@ -154,7 +154,7 @@ func (run *importRun) writeCounts(tx writeTx, rows []countRow) error {
 func (run *importRun) produce(ctx context.Context, out chan<- sliceWork) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan []paperResponse, 1)
+	batches := make(chan []paperResponse)
 	parsed := make(chan error, 1)
 	go func() {
 		defer close(batches)
@@ -278,6 +278,18 @@ type slicer struct {
 	// rows are removed before another runs): the other slices are not looked up. Were one
 	// stored after all, the unique index on UUIDs would stop the import.
 	fresh bool
+	spare []*survey.Counts // counts packed already, to be used again (a million rows)
+}
+
+// newCounts returns empty counts, used before when there are.
+func (p *slicer) newCounts() *survey.Counts {
+	if n := len(p.spare); n > 0 {
+		c := p.spare[n-1]
+		p.spare = p.spare[:n-1]
+		c.Reset()
+		return c
+	}
+	return p.run.layout.New()
 }
 
 // slice prepares a slice of responses: those already stored are counted as repeated (a
@@ -323,7 +335,7 @@ func (p *slicer) slice(ctx context.Context, batch []paperResponse) (sliceWork, e
 			}
 			c := sums[k]
 			if c == nil {
-				c = l.New()
+				c = p.newCounts()
 				sums[k] = c
 			}
 			c.Add(&x)
@@ -338,6 +350,7 @@ func (p *slicer) slice(ctx context.Context, batch []paperResponse) (sliceWork, e
 			cr.counts = c
 		} else {
 			cr.encoded = encodeLayoutCounts(l, c)
+			p.spare = append(p.spare, c)
 		}
 		p.days.add(k)
 		w.counts = append(w.counts, cr)

@@ -183,6 +183,13 @@ func (c *Counts) Add(x *Contribution) {
 	}
 }
 
+// Reset empties c, to be used again for other counts of its layout.
+func (c *Counts) Reset() {
+	c.Responses, c.SumScore, c.SumScore2 = 0, 0, 0
+	clear(c.Criteria)
+	clear(c.Options)
+}
+
 // AddCounts adds o, of the same layout, to c.
 func (c *Counts) AddCounts(o *Counts) {
 	c.Responses += o.Responses

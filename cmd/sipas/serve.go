@@ -19,7 +19,7 @@ import (
 )
 
 // serveMemoryLimit is the Go heap serve aims to stay under, unless GOMEMLIMIT is set.
-const serveMemoryLimit = 96 << 20
+const serveMemoryLimit = 64 << 20
 
 func serve(ctx context.Context, env cmdEnv, args []string) error {
 	cfg := handlers.DefaultConfig()
