@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"fmt"
+	"math"
 	"net/url"
+	"reflect"
 
 	"github.com/labstack/echo/v4"
 
@@ -87,15 +89,39 @@ type basePage struct {
 // session cookie as its catalogue key and arguments.
 type notice struct {
 	Key   string
-	Args  []string
+	Args  []noticeArg
 	Error bool
+}
+
+// noticeArg is an argument of a notice as JSON keeps it: whole numbers stay numbers, so
+// that the catalogue's %d formats them (everything else is kept as its text, for %s).
+type noticeArg struct {
+	Text string `json:"s,omitempty"`
+	Int  *int64 `json:"i,omitempty"`
+}
+
+func (n noticeArg) value() any {
+	if n.Int != nil {
+		return *n.Int
+	}
+	return n.Text
 }
 
 // noticeOf keeps m for the next page.
 func noticeOf(m survey.Message) notice {
 	n := notice{Key: m.Key}
 	for _, a := range m.Args {
-		n.Args = append(n.Args, fmt.Sprint(a))
+		var arg noticeArg
+		if v := reflect.ValueOf(a); v.CanInt() {
+			i := v.Int()
+			arg.Int = &i
+		} else if v.CanUint() && v.Uint() <= math.MaxInt64 {
+			i := int64(v.Uint())
+			arg.Int = &i
+		} else {
+			arg.Text = fmt.Sprint(a)
+		}
+		n.Args = append(n.Args, arg)
 	}
 	return n
 }
@@ -120,8 +146,8 @@ func (a *App) newPage(c echo.Context, path string) (basePage, error) {
 	var n notice
 	if a.takeFlash(c, &n) && n.Key != "" {
 		args := make([]any, len(n.Args))
-		for i, s := range n.Args {
-			args[i] = s
+		for i, arg := range n.Args {
+			args[i] = arg.value()
 		}
 		p.Flash, p.FlashError = a.msg(c, survey.Message{Key: n.Key, Args: args}), n.Error
 	}

@@ -107,6 +107,7 @@ func (a *App) officialRecord(c echo.Context) error {
 	if err := a.store.RecordOfficial(c.Request().Context(), row, a.actor(c)); err != nil {
 		return err
 	}
+	a.projectionCache.forget() // the calibration changed
 	return a.redirectWith(c, "/admin/official?lang="+a.lang(c), noticeOf(survey.Msg("official.recorded", r.Code, r.Year)))
 }
 

@@ -35,6 +35,14 @@ type projectionEntry struct {
 	p        survey.Projections
 }
 
+// forget drops every kept projection: an official result recorded here is shown on the
+// next page (one recorded by another serve process within a minute).
+func (pc *projectionCache) forget() {
+	pc.mu.Lock()
+	pc.entries = nil
+	pc.mu.Unlock()
+}
+
 // projections returns the projections of year as of now, computed at most once per
 // fingerprint and day, and looked at again at most once a minute.
 func (a *App) projections(c echo.Context, year int) (survey.Projections, error) {
