@@ -19,7 +19,7 @@ type alertsAdminPage struct {
 	Errors     formErrors
 	Deliveries []deliveryRow
 	Rules      survey.DropRules
-	Every      string
+	Every      string // how often serve scans, in words; "" when it does not
 }
 
 type deliveryRow struct {
@@ -37,7 +37,10 @@ func (a *App) renderAlertsAdmin(c echo.Context, status int, webhook string, errs
 		return err
 	}
 	ctx := c.Request().Context()
-	page := alertsAdminPage{basePage: p, Errors: errs, Rules: survey.DefaultDropRules(), Every: a.cfg.AlertsEvery.String()}
+	page := alertsAdminPage{basePage: p, Errors: errs, Rules: survey.DefaultDropRules()}
+	if a.cfg.AlertsEvery > 0 {
+		page.Every = a.duration(c, a.cfg.AlertsEvery)
+	}
 	if page.Webhook = webhook; len(errs) == 0 {
 		if page.Webhook, err = a.store.WebhookURL(ctx); err != nil {
 			return err

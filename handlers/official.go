@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -31,7 +32,9 @@ type officialRow struct {
 }
 
 func (a *App) officialForm(c echo.Context) error {
-	return a.renderOfficial(c, http.StatusOK, survey.OfficialForm{Year: a.today()[:4]}, formErrors{})
+	// MoHA publishes a year's results in the next year: the last year is the one to record.
+	lastYear := strconv.Itoa(a.now().In(survey.VietnamTime()).Year() - 1)
+	return a.renderOfficial(c, http.StatusOK, survey.OfficialForm{Year: lastYear}, formErrors{})
 }
 
 func (a *App) renderOfficial(c echo.Context, status int, form survey.OfficialForm, errs formErrors) error {
