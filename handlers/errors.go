@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -87,6 +88,12 @@ type errorPage struct {
 // as JSON or as a page; a 5xx is logged and its cause never shown.
 func (a *App) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// the client went away (a closed tab, a browser that moved on): nobody reads the
+		// answer, and it is no server fault
+		slog.Info("request abandoned by the client", "method", c.Request().Method, "path", c.Request().URL.Path)
 		return
 	}
 	status, msg := http.StatusInternalServerError, ""
