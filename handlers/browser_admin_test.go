@@ -141,7 +141,7 @@ func TestBrowserAdminWalkthrough(t *testing.T) {
 	}
 	// the province's page says which versions its figures come from; E1.1 adds up across them
 	b.do("the province's page", chromedp.Navigate(b.url("/dashboard/province/31?lang=en")), chromedp.WaitVisible(chromedp.CSS(`.versions-note`)))
-	if note := text(`.versions-note`); !strings.Contains(note, "sipas-counter v1:") || !strings.Contains(note, "v2: 1 responses") {
+	if note := text(`.versions-note`); !strings.Contains(note, "sipas-counter v1:") || !strings.Contains(note, "v2: n = 1") {
 		t.Errorf("versions note %q", note)
 	}
 	answered := browserEval[float64](b, `fetch('/api/v1/sipas/provinces/31').then(r => r.json()).then(d => d.criteria.find(c => c.code === 'E1.1').answered)`)

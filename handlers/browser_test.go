@@ -799,6 +799,10 @@ func TestBrowserPagesAccessible(t *testing.T) {
 				chromedp.Sleep(300*time.Millisecond)) // charts animate in
 			b.screenshot(pc.name+"-"+vp.name, pc.screens)
 			b.axe(pc.name+" ("+vp.name+")", pc.skipRules...)
+			// wide tables scroll inside their box; the page itself never scrolls sideways
+			if w := browserEval[float64](b, `document.documentElement.scrollWidth - innerWidth`); w > 0 {
+				t.Errorf("%s on a %s: the page is %.0f px wider than the screen", pc.name, vp.name, w)
+			}
 		}
 	}
 	// the kiosk's own thank-you screen, and a question further on, on a phone

@@ -207,6 +207,9 @@ type officePage struct {
 	Settings   formCtx // the office's name and dossiers
 	NewCounter formCtx
 	Errors     formErrors // both forms' problems, for the summary
+	// FieldNames names a counter's preset procedure field in the page's language, by its
+	// value in the questionnaire (a value it no longer has is shown as its code).
+	FieldNames map[string]string
 }
 
 func (a *App) officePage(c echo.Context) error {
@@ -241,9 +244,14 @@ func (a *App) renderOffice(c echo.Context, status int, form *placeForm, errs for
 	for k, v := range newErrs {
 		all["new-"+k] = v
 	}
+	names := map[string]string{}
+	for _, f := range q.Fields.Options {
+		names[f.Value] = f.Label.In(p.Lang)
+	}
 	return c.Render(status, "office", officePage{basePage: p, Province: pr, Office: o, Counters: counters, Errors: all,
 		Settings:   formCtx{Lang: p.Lang, Prefix: "office-", Form: *form, Errors: errs},
-		NewCounter: formCtx{Lang: p.Lang, Prefix: "counter-", Form: newForm, Errors: newErrs, Fields: a.fieldOptions(c, q)}})
+		NewCounter: formCtx{Lang: p.Lang, Prefix: "counter-", Form: newForm, Errors: newErrs, Fields: a.fieldOptions(c, q)},
+		FieldNames: names})
 }
 
 func dossierText(n int64) string {

@@ -53,6 +53,12 @@ func TestOfficesAndCountersThroughTheForms(t *testing.T) {
 			t.Errorf("%s: %d, want %d with %q\n%.400s", tt.name, rec.Code, tt.status, tt.want, got)
 		}
 	}
+	// the office's list names a counter's preset field in the page's language
+	for lang, want := range map[string]string{"vi": "<td>Đất đai</td>", "en": "<td>Land</td>"} {
+		if page := hp.do("GET", p31+"/offices/ubnd-le-chan?lang="+lang, nil, nil).Body.String(); !strings.Contains(page, want) {
+			t.Errorf("the office page in %s lacks %s", lang, want)
+		}
+	}
 	ctx := context.Background()
 	lc2, _ := ta.store.CounterByCode(ctx, "lc-2")
 	if lc2.OfficeID != ta.counter.OfficeID || !lc2.RequiresDevice {
