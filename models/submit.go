@@ -301,6 +301,9 @@ func (ts tallySet) save(tx writeTx) error {
 			return fmt.Errorf("lock counts: %w", err)
 		}
 	}
+	if err := bumpCountsVersion(tx); err != nil {
+		return err
+	}
 	return ts.write(tx, ts.sortedKeys())
 }
 
