@@ -97,6 +97,7 @@ type App struct {
 	projectionCache projectionCache  // projections of the current year, see projection.go
 	holds           survey.HoldWatch // this process's recent kiosk responses, see holds.go
 	holdRulesCache  holdRulesCache
+	reads           readCache // encoded figures and dashboards by counts version, see readcache.go
 	dummyHash       string // checked for an unknown account, so that it takes as long as a known one
 }
 
