@@ -98,7 +98,7 @@ type App struct {
 	holds           survey.HoldWatch // this process's recent kiosk responses, see holds.go
 	holdRulesCache  holdRulesCache
 	reads           readCache // encoded figures and dashboards by counts version, see readcache.go
-	dummyHash       string // checked for an unknown account, so that it takes as long as a known one
+	dummyHash       string    // checked for an unknown account, so that it takes as long as a known one
 }
 
 // New builds the app. now is the clock (time.Now outside tests).

@@ -62,7 +62,9 @@ type cachedRead struct {
 	frame   *dashFrame
 }
 
-func (e *cachedRead) bytes() int { return len(e.key) + len(e.head) + len(e.headZ) + len(e.tail) + len(e.tailZ) }
+func (e *cachedRead) bytes() int {
+	return len(e.key) + len(e.head) + len(e.headZ) + len(e.tail) + len(e.tailZ)
+}
 
 func (rc *readCache) get(key string, version int64) (*cachedRead, bool) {
 	rc.mu.Lock()
