@@ -1,9 +1,8 @@
-// Command kioskbaseline is the comparison point of scripts/bench's kiosk rows (SPEC §7):
-// a bare echo + GORM + SQLite server that validates a kiosk form and writes the same
-// response and count rows as sipas, one transaction per response, on SQLite's best plain
-// settings (WAL, synchronous=FULL, busy timeout, immediate transactions: models.Open's).
-// It shares the statements with sipas (Store.SubmitResponses), as the Go benchmark
-// BenchmarkKioskThroughput does, and looks the counter up once at start.
+// Command kioskbaseline serves the comparison point of scripts/bench's kiosk rows (SPEC
+// §7), handlers.BareKiosk, as a process of its own: a bare echo + GORM + SQLite server
+// that validates a kiosk form and writes the same rows as sipas, one transaction per
+// response, on SQLite's best plain settings (models.Open's: WAL, synchronous=FULL, busy
+// timeout, immediate transactions).
 //
 //	go run ./scripts/kioskbaseline -db demo.db -addr 127.0.0.1:18480 -counter demo-31
 package main
@@ -13,11 +12,8 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"net/http"
-	"time"
 
-	"github.com/labstack/echo/v4"
-
+	"sipas/handlers"
 	"sipas/models"
 )
 
@@ -32,39 +28,14 @@ func main() {
 }
 
 func run(dsn, addr, code string) error {
-	ctx := context.Background()
 	store, err := models.Open(dsn)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	k, err := store.KioskByCounter(ctx, code, "sipas-counter")
+	k, err := store.KioskByCounter(context.Background(), code, "sipas-counter")
 	if err != nil {
 		return fmt.Errorf("counter %s: %w", code, err)
 	}
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
-	e.POST("/kiosk/:counter", func(c echo.Context) error {
-		form, err := c.FormParams()
-		if err != nil {
-			return c.String(http.StatusBadRequest, err.Error())
-		}
-		id := form.Get("response_id")
-		form.Del("response_id")
-		form.Del("lang")
-		sub, err := k.Q.Validate(form)
-		if err != nil {
-			return c.String(http.StatusBadRequest, err.Error())
-		}
-		_, err = store.SubmitResponses(c.Request().Context(), []models.NewResponse{{
-			UUID: id, Counter: k.Counter, ProvinceID: k.Counter.ProvinceID, QuestionnaireID: k.Questionnaire.ID,
-			Channel: models.ChannelKiosk, SubmittedAt: time.Now(), Submission: sub, Tally: k.Q.Tally(sub),
-		}})
-		if err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
-		return c.Redirect(http.StatusSeeOther, "/kiosk/"+k.Counter.Code+"/thanks")
-	})
-	return e.Start(addr)
+	return handlers.BareKiosk(store, k).Start(addr)
 }
