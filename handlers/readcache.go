@@ -14,6 +14,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -252,32 +253,47 @@ func (a *App) sendRead(c echo.Context, e *cachedRead, nav []byte) error {
 		return c.Blob(http.StatusOK, e.ctype, e.headZ)
 	case e.tail == nil:
 		return c.Blob(http.StatusOK, e.ctype, e.head)
-	case gz:
-		return c.Blob(http.StatusOK, e.ctype, e.gzipAround(nav))
 	}
-	body := make([]byte, 0, len(e.head)+len(nav)+len(e.tail))
-	return c.Blob(http.StatusOK, e.ctype, append(append(append(body, e.head...), nav...), e.tail...))
+	// A page is written in its pieces, without putting them together in memory first.
+	var parts [][]byte
+	if gz {
+		parts = e.gzipAround(nav)
+	} else {
+		parts = [][]byte{e.head, nav, e.tail}
+	}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	h.Set(echo.HeaderContentType, e.ctype)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(n))
+	c.Response().WriteHeader(http.StatusOK)
+	for _, p := range parts {
+		if _, err := c.Response().Write(p); err != nil {
+			return nil // the client went away
+		}
+	}
+	return nil
 }
 
-// gzipAround is the page's gzip stream with nav between its kept parts: the gzip header,
-// the head's flushed deflate blocks, nav as stored blocks, the tail's deflate blocks
-// (the last one final), and the trailer (CRC-32 and length of the whole).
-func (e *cachedRead) gzipAround(nav []byte) []byte {
-	out := make([]byte, 0, 10+len(e.headZ)+len(nav)+5*(len(nav)/0xffff+1)+len(e.tailZ)+8)
-	out = append(out, 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff) // gzip, deflate, no name, no time, unknown OS
-	out = append(out, e.headZ...)
+// gzipAround is the page's gzip stream with nav between its kept parts, in pieces: the
+// gzip header, the head's flushed deflate blocks, nav as stored blocks, the tail's deflate
+// blocks (the last one final), and the trailer (CRC-32 and length of the whole).
+func (e *cachedRead) gzipAround(nav []byte) [][]byte {
+	stored := make([]byte, 0, len(nav)+5*(len(nav)/0xffff+1))
 	for rest := nav; len(rest) > 0; {
 		n := min(len(rest), 0xffff)
-		out = append(out, 0) // not final, stored; the stream is at a byte boundary
-		out = binary.LittleEndian.AppendUint16(out, uint16(n))
-		out = binary.LittleEndian.AppendUint16(out, ^uint16(n))
-		out = append(out, rest[:n]...)
+		stored = append(stored, 0) // not final, stored; the stream is at a byte boundary
+		stored = binary.LittleEndian.AppendUint16(stored, uint16(n))
+		stored = binary.LittleEndian.AppendUint16(stored, ^uint16(n))
+		stored = append(stored, rest[:n]...)
 		rest = rest[n:]
 	}
-	out = append(out, e.tailZ...)
 	crc := crc32.Update(crc32.Update(e.headCRC, crc32.IEEETable, nav), crc32.IEEETable, e.tail)
-	out = binary.LittleEndian.AppendUint32(out, crc)
-	return binary.LittleEndian.AppendUint32(out, uint32(len(e.head)+len(nav)+len(e.tail)))
+	trailer := binary.LittleEndian.AppendUint32(make([]byte, 0, 8), crc)
+	trailer = binary.LittleEndian.AppendUint32(trailer, uint32(len(e.head)+len(nav)+len(e.tail)))
+	header := []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff} // gzip, deflate, no name, no time, unknown OS
+	return [][]byte{header, e.headZ, stored, e.tailZ, trailer}
 }
 
 // deflated compresses b as deflate blocks of their own: the last final, or (not last)
