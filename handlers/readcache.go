@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"container/list"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -43,10 +44,55 @@ const readCacheBytes = 12 << 20
 
 // readCache is an LRU of encoded answers; the zero value is ready to use.
 type readCache struct {
-	mu      sync.Mutex
-	entries map[string]*list.Element
-	order   list.List // front: most recently used
-	size    int
+	mu       sync.Mutex
+	entries  map[string]*list.Element
+	order    list.List // front: most recently used
+	size     int
+	building map[string]chan struct{} // closed when the answer of the key is made
+}
+
+// lead makes the caller the one request that makes the answer of key, unless another
+// is making it: then it waits for that one and returns nil (the caller looks in the
+// cache again). So a page that many readers open at once is made once, not by each of
+// them beside the others (which costs their memory at once, and everybody's time).
+// release must be called once the answer is kept, or was not made.
+func (rc *readCache) lead(ctx context.Context, key string) (release func()) {
+	rc.mu.Lock()
+	if wait, busy := rc.building[key]; busy {
+		rc.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+		}
+		return nil
+	}
+	if rc.building == nil {
+		rc.building = map[string]chan struct{}{}
+	}
+	done := make(chan struct{})
+	rc.building[key] = done
+	rc.mu.Unlock()
+	return func() {
+		rc.mu.Lock()
+		delete(rc.building, key)
+		rc.mu.Unlock()
+		close(done)
+	}
+}
+
+// hit is the kept answer of key at version, waiting for a request that is making it;
+// release is non-nil when the caller is to make it (and release it after).
+func (rc *readCache) hit(ctx context.Context, key string, version int64) (e *cachedRead, release func()) {
+	if e, ok := rc.get(key, version); ok {
+		return e, nil
+	}
+	if release = rc.lead(ctx, key); release != nil {
+		return nil, release
+	}
+	if e, ok := rc.get(key, version); ok {
+		return e, nil
+	}
+	return nil, nil // the other request kept nothing: make it without leading
 }
 
 // cachedRead is a kept answer: a whole document, or a page around its navigation.
@@ -150,8 +196,12 @@ func (a *App) cachedJSON(c echo.Context, build func() (any, error)) error {
 	version, known := a.countsVersion(c)
 	keep = keep && known
 	if keep {
-		if e, ok := a.reads.get(key, version); ok {
+		e, release := a.reads.hit(c.Request().Context(), key, version)
+		if e != nil {
 			return a.sendRead(c, e, nil)
+		}
+		if release != nil {
+			defer release()
 		}
 	}
 	doc, err := build()
@@ -184,7 +234,11 @@ func (a *App) cachedPage(c echo.Context, name string, build func() (any, dashFra
 	version, known := a.countsVersion(c)
 	keep = keep && known
 	if keep {
-		if e, ok := a.reads.get(key, version); ok {
+		e, release := a.reads.hit(c.Request().Context(), key, version)
+		if release != nil {
+			defer release()
+		}
+		if e != nil {
 			f := *e.frame
 			f.Nav = a.navBar(c)
 			var nav bytes.Buffer
