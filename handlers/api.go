@@ -62,27 +62,31 @@ func (a *App) apiNational(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := a.nationalReport(c, rq, false)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, apijson.NationalDoc(r, rq.current, a.lang(c)))
+	return a.cachedJSON(c, func() (any, error) {
+		r, err := a.nationalReport(c, rq, false)
+		if err != nil {
+			return nil, err
+		}
+		return apijson.NationalDoc(r, rq.current, a.lang(c)), nil
+	})
 }
 
 // apiProvince answers a province's detail for a period, with its offices and counters.
 func (a *App) apiProvince(c echo.Context) error {
-	rq, r, err := a.loadProvince(c)
-	if err != nil {
-		return err
-	}
-	pr, u, ok, err := a.projectionOf(c, rq.period, r.Unit.Code)
-	if err != nil {
-		return err
-	}
-	words := func(m survey.Message) string { return a.msg(c, m) }
-	doc := apijson.ProvinceDoc(r, rq.current, a.lang(c), words)
-	if ok {
-		doc.Projection = apijson.ProjectionDoc(pr, u)
-	}
-	return c.JSON(http.StatusOK, doc)
+	return a.cachedJSON(c, func() (any, error) {
+		rq, r, err := a.loadProvince(c)
+		if err != nil {
+			return nil, err
+		}
+		pr, u, ok, err := a.projectionOf(c, rq.period, r.Unit.Code)
+		if err != nil {
+			return nil, err
+		}
+		words := func(m survey.Message) string { return a.msg(c, m) }
+		doc := apijson.ProvinceDoc(r, rq.current, a.lang(c), words)
+		if ok {
+			doc.Projection = apijson.ProjectionDoc(pr, u)
+		}
+		return doc, nil
+	})
 }

@@ -97,7 +97,8 @@ type App struct {
 	projectionCache projectionCache  // projections of the current year, see projection.go
 	holds           survey.HoldWatch // this process's recent kiosk responses, see holds.go
 	holdRulesCache  holdRulesCache
-	dummyHash       string // checked for an unknown account, so that it takes as long as a known one
+	reads           readCache // encoded figures and dashboards by counts version, see readcache.go
+	dummyHash       string    // checked for an unknown account, so that it takes as long as a known one
 }
 
 // New builds the app. now is the clock (time.Now outside tests).

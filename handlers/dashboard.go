@@ -59,17 +59,22 @@ type nationalRow struct {
 
 // dashboard shows the national ranking table and chart of a period.
 func (a *App) dashboard(c echo.Context) error {
+	return a.cachedPage(c, "dashboard", func() (any, dashFrame, error) { return a.dashboardPage(c) })
+}
+
+// dashboardPage builds the national dashboard (cachedPage keeps it).
+func (a *App) dashboardPage(c echo.Context) (any, dashFrame, error) {
 	rq, err := a.readReportQuery(c)
 	if err != nil {
-		return err
+		return nil, dashFrame{}, err
 	}
 	r, err := a.nationalReport(c, rq, true)
 	if err != nil {
-		return err
+		return nil, dashFrame{}, err
 	}
 	f := a.frame(c, rq, "/dashboard")
 	if f.Versions, err = a.versionsNote(c, rq.period, models.AllProvinces()); err != nil {
-		return err
+		return nil, dashFrame{}, err
 	}
 	page := nationalPage{dashFrame: f, Average: r.Average, AverageCI: r.AverageCI, Pooled: r.Pooled,
 		Units: len(r.Units), Previous: a.msg(c, r.PreviousPeriod.Name()), Published: survey.PublishedAverages(), Held: r.Held}
@@ -93,14 +98,14 @@ func (a *App) dashboard(c echo.Context) error {
 		}
 	}
 	if err := a.addProjections(c, rq, &page); err != nil {
-		return err
+		return nil, dashFrame{}, err
 	}
 	if page.OpenAlerts, err = a.openAlerts(c); err != nil {
-		return err
+		return nil, dashFrame{}, err
 	}
 	page.Chart = a.rankingChart(c, page)
 	page.ChartHeight = fmt.Sprintf("bars-%d", min((page.WithData+9)/10*10, 70))
-	return c.Render(http.StatusOK, "dashboard", page)
+	return page, page.dashFrame, nil
 }
 
 // rankingChart is the bar chart of the provinces' SIPAS, best first, with MoHA's

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"math"
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -69,9 +68,14 @@ type quadrantLegend struct {
 // provinceDashboard shows one province: SIPAS and its elements, criteria weakest first,
 // the monthly trend, offices and counters, procedure fields, perceptions and priorities.
 func (a *App) provinceDashboard(c echo.Context) error {
+	return a.cachedPage(c, "province", func() (any, dashFrame, error) { return a.provinceDashboardPage(c) })
+}
+
+// provinceDashboardPage builds a province's dashboard (cachedPage keeps it).
+func (a *App) provinceDashboardPage(c echo.Context) (any, dashFrame, error) {
 	rq, r, err := a.loadProvince(c)
 	if err != nil {
-		return err
+		return nil, dashFrame{}, err
 	}
 	f := a.frame(c, rq, "/dashboard/province/"+r.Unit.Code)
 	territory := models.Scope{ProvinceIDs: []uint{r.Unit.ID}, OfficeIDs: a.scope(c).OfficeIDs}
@@ -79,17 +83,17 @@ func (a *App) provinceDashboard(c echo.Context) error {
 		territory.ProvinceIDs = append(territory.ProvinceIDs, former.Unit.ID)
 	}
 	if f.Versions, err = a.versionsNote(c, rq.period, territory); err != nil {
-		return err
+		return nil, dashFrame{}, err
 	}
 	page := provincePage{dashFrame: f, R: r, Q: r.Questionnaire, PrevName: a.msg(c, r.PrevPeriod.Name()),
 		NationalURL: f.Link("/dashboard"), PeriodDays: r.Days, Charts: true}
 	if pr, u, ok, err := a.projectionOf(c, rq.period, r.Unit.Code); err != nil {
-		return err
+		return nil, dashFrame{}, err
 	} else if ok {
 		page.Proj = a.projectionViewOf(c, pr, u)
 	}
 	if page.Alerts, err = a.provinceAlerts(c, r, models.AlertFilter{OpenOnly: true}); err != nil {
-		return err
+		return nil, dashFrame{}, err
 	}
 	for _, cr := range r.Weakest {
 		page.Criteria = append(page.Criteria, criterionRow{Code: cr.Code, Text: cr.Text, Index: cr.Index, Wilson: cr.Wilson,
@@ -114,7 +118,7 @@ func (a *App) provinceDashboard(c echo.Context) error {
 			page.FixFirst++
 		}
 	}
-	return c.Render(http.StatusOK, "province", page)
+	return page, page.dashFrame, nil
 }
 
 func (a *App) elementsChart(c echo.Context, lang string, pr survey.ProvinceReport) chart {

@@ -38,11 +38,18 @@ func newSessionStore(key []byte, maxAge int) sessions.Store {
 }
 
 // cookieSession is the request's cookie session; a missing, forged or old cookie gives
-// a new, empty one.
+// a new, empty one. It is decoded once a request (decoding is most of what a signed-in
+// page costs) and shared by every caller, as gorilla's registry would be.
 func (a *App) cookieSession(c echo.Context) *sessions.Session {
+	if s, ok := c.Get(cookieSessionKey).(*sessions.Session); ok {
+		return s
+	}
 	s, _ := a.sessions.Get(c.Request(), sessionName)
+	c.Set(cookieSessionKey, s)
 	return s
 }
+
+const cookieSessionKey = "sipas.cookieSession"
 
 // saveCookie writes the cookie session; it is Secure when the request came over TLS or
 // serve runs with -secure-cookies.

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,9 +12,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/labstack/echo/v4"
-
-	"sipas/models"
 )
 
 // BenchmarkKioskThroughput compares, in the same run and on the same machine, kiosk
@@ -74,37 +70,14 @@ func runLoad(b *testing.B, clients, perClient int, build func(testing.TB) http.H
 	return float64(clients*perClient) / elapsed.Seconds()
 }
 
-// newBaselineKiosk is the comparison point: echo, GORM and SQLite at their best plain
-// settings (WAL, synchronous=FULL, busy timeout, immediate transactions), validating the
-// form and writing the same response and count rows, one transaction per response.
+// newBaselineKiosk is the comparison point, BareKiosk, on a seeded store with the demo
+// counter.
 func newBaselineKiosk(tb testing.TB) http.Handler {
-	ctx := context.Background()
 	store, units := openSeededStore(tb)
 	counter := addDemoCounter(tb, store, units, "2026-03-10")
-	qrow, q, err := store.PublishedQuestionnaire(ctx, "sipas-counter")
+	k, err := store.KioskByCounter(context.Background(), counter.Code, "sipas-counter")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	e := echo.New()
-	e.POST("/kiosk/:counter", func(c echo.Context) error {
-		form, err := c.FormParams()
-		if err != nil {
-			return c.String(http.StatusBadRequest, err.Error())
-		}
-		id := form.Get("response_id")
-		form.Del("response_id")
-		sub, err := q.Validate(form)
-		if err != nil {
-			return c.String(http.StatusBadRequest, err.Error())
-		}
-		_, err = store.SubmitResponses(c.Request().Context(), []models.NewResponse{{
-			UUID: id, Counter: counter, ProvinceID: counter.ProvinceID, QuestionnaireID: qrow.ID,
-			Channel: models.ChannelKiosk, SubmittedAt: time.Now(), Submission: sub, Tally: q.Tally(sub),
-		}})
-		if err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
-		return c.Redirect(http.StatusSeeOther, "/kiosk/"+counter.Code+"/thanks")
-	})
-	return e
+	return BareKiosk(store, k)
 }

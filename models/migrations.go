@@ -33,6 +33,7 @@ func migrations() []migration {
 		{4, "imports as jobs: kept counts by batch, responses by import", migrateV4},
 		{5, "questionnaire drafts and assignments, closed offices and counters, kiosk devices", migrateV5},
 		{6, "official results, alerts, feed links, held responses", migrateV6},
+		{7, "the counts version, the read caches' fingerprint", migrateV7},
 	}
 }
 

@@ -31,6 +31,7 @@ type Store struct {
 	parsed   sync.Map // questionnaire ID → *survey.Questionnaire; versions are immutable
 
 	tallyCache tallyCache // sums of closed months and days, see tallycache.go
+	prints     printsMemo // the months' fingerprints at the last counts version read
 	stmts      stmtCache  // the write path's prepared statements, see stmts.go
 	lock       *os.File   // SQLite: a shared lock on <file>.lock while open, see backup.go
 	worker     string     // this process in the import jobs it runs, see worker.go

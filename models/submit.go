@@ -44,13 +44,24 @@ const (
 // SubmitResponses stores a batch of responses, their answers and every count they change
 // in one transaction: either all new ones are stored, or none (and the error says why).
 // A UUID seen before is Repeated or Conflict and changes nothing.
+//
+// Another process on the same database (a second serve on one PostgreSQL, behind a load
+// balancer that a kiosk's retry went through) may store one of the UUIDs between this
+// transaction's look-up and its insert: the unique index then refuses the insert, and the
+// transaction runs again, which finds that response stored (a repeat, or a conflict).
 func (s *Store) SubmitResponses(ctx context.Context, batch []NewResponse) ([]Outcome, error) {
 	var outcomes []Outcome
-	err := s.runTx(ctx, func(tx writeTx) error {
-		var err error
-		outcomes, err = submitResponses(tx, batch)
-		return err
-	})
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = s.runTx(ctx, func(tx writeTx) error {
+			var err error
+			outcomes, err = submitResponses(tx, batch)
+			return err
+		})
+		if !isUniqueViolation(err) {
+			break
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", batchName(batch), err)
 	}
@@ -300,6 +311,9 @@ func (ts tallySet) save(tx writeTx) error {
 		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", sharedCountsLock).Error; err != nil {
 			return fmt.Errorf("lock counts: %w", err)
 		}
+	}
+	if err := bumpCountsVersion(tx); err != nil {
+		return err
 	}
 	return ts.write(tx, ts.sortedKeys())
 }

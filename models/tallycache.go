@@ -18,8 +18,9 @@ import (
 // how many monthly count rows the month has and what they add up to. Every stored
 // response adds to its month's M row in the same transaction as to its day and field
 // rows, so counts read while their months' fingerprints are unchanged are still exact.
-// The fingerprints are read from the database on every call (one small query), so that
-// writes by another process (`sipas import` beside `serve`) are seen at once.
+// The fingerprints are read from the database again whenever the counts version
+// (countsversion.go, one primary-key lookup a call) has changed since they were read, so
+// that writes by another process (`sipas import` beside `serve`) are seen at once.
 //
 // A period is read in a few pieces: its whole months up to the last one with responses,
 // that last month apart (the one kiosks are writing to, read again while it changes),
@@ -182,6 +183,42 @@ func (s *Store) monthPrints(ctx context.Context, first, last int) (map[int]strin
 	return out, nil
 }
 
+// printsMemo keeps the month fingerprints read at one counts version, by month range.
+type printsMemo struct {
+	mu      sync.Mutex
+	version int64
+	ranges  map[[2]int]map[int]string
+}
+
+// printsOf is monthPrints, read again only when the counts version has changed. The
+// version is read first: fingerprints read after it are at least as new as it says.
+func (s *Store) printsOf(ctx context.Context, first, last int) (map[int]string, error) {
+	v, err := s.CountsVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := &s.prints
+	m.mu.Lock()
+	prints, ok := m.ranges[[2]int{first, last}]
+	if m.version != v {
+		ok = false
+	}
+	m.mu.Unlock()
+	if ok {
+		return prints, nil
+	}
+	if prints, err = s.monthPrints(ctx, first, last); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.version != v || m.ranges == nil || len(m.ranges) > 64 {
+		m.version, m.ranges = v, map[[2]int]map[int]string{}
+	}
+	m.ranges[[2]int{first, last}] = prints
+	return prints, nil
+}
+
 // Tallies adds up the kept counts of the query's period and scope by its grouping. The
 // map is keyed by the group's value as text (a province ID, a YYYYMM month, a field; ""
 // for ByNone). Whole months are read from monthly rows, other days from daily rows; what
@@ -212,7 +249,7 @@ func (s *Store) TalliesAll(ctx context.Context, qs ...TallyQuery) ([]map[string]
 		}
 		last = max(last, to)
 	}
-	prints, err := s.monthPrints(ctx, first, last)
+	prints, err := s.printsOf(ctx, first, last)
 	if err != nil {
 		return nil, err
 	}

@@ -66,6 +66,15 @@ func (r *Renderer) Render(w io.Writer, page string, data any) error {
 	return t.ExecuteTemplate(w, "base", data)
 }
 
+// RenderPart renders one named template of a page (a partial such as "nav") with data.
+func (r *Renderer) RenderPart(w io.Writer, page, part string, data any) error {
+	t, ok := r.pages[page]
+	if !ok {
+		return fmt.Errorf("no page %q", page)
+	}
+	return t.ExecuteTemplate(w, part, data)
+}
+
 // Assets are the content versions of the static files: a page links a file with its
 // version in the URL (?v=<hash>), so that browsers may keep it for ever and fetch it
 // again exactly when it changes.

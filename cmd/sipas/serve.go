@@ -36,6 +36,7 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark the session cookie Secure even over plain HTTP, behind a TLS proxy (env SIPAS_SECURE_COOKIES)")
 	fs.DurationVar(&cfg.SessionIdle, "session-idle", cfg.SessionIdle, "sign a session out after so long unused (env SIPAS_SESSION_IDLE)")
 	fs.DurationVar(&cfg.AlertsEvery, "alerts-every", cfg.AlertsEvery, "scan every counter and office for a drop in satisfaction this often; 0 for never (env SIPAS_ALERTS_EVERY)")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060, for profiling under load; empty: off (env SIPAS_PPROF)")
 	backupEvery := fs.Duration("backup-every", 0, "keep a copy of the SQLite database this often, e.g. 24h; 0 for none (env SIPAS_BACKUP_EVERY)")
 	backupKeep := fs.Int("backup-keep", 7, "how many of those copies to keep (env SIPAS_BACKUP_KEEP)")
 	backupDir := fs.String("backup-dir", "", "directory of the copies; default: backups beside the database (env SIPAS_BACKUP_DIR)")
@@ -51,6 +52,13 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 	}
 	if cfg.SessionIdle < time.Minute {
 		return fmt.Errorf("-session-idle must be at least 1m")
+	}
+	if *pprofAddr != "" {
+		stop, err := startProfiles(*pprofAddr, env)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	proxies, err := handlers.ParseTrustedProxies(*trusted)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,6 +43,25 @@ type serveProc struct {
 	base   string        // http://127.0.0.1:port
 	exited chan struct{} // closed once the process has ended
 	err    error         // how it ended, once exited is closed
+	stderr *lockedBuffer // what it logged
+}
+
+// lockedBuffer is a process's standard error, readable while the process writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 var listening = regexp.MustCompile(`sipas is listening on (http://\S+)`)
@@ -57,12 +77,12 @@ func startServe(t *testing.T, bin, db string, extra ...string) *serveProc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &serveProc{cmd: cmd, exited: make(chan struct{})}
+	p := &serveProc{cmd: cmd, exited: make(chan struct{}), stderr: stderr}
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)

@@ -1,0 +1,164 @@
+package handlers
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"sipas/models"
+	"sipas/survey"
+)
+
+// gunzipped is the body of a gzipped answer, decoded; the test fails if it is not gzip.
+func gunzipped(t *testing.T, body []byte) string {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("not gzip: %v", err)
+	}
+	zr.Multistream(false)
+	plain, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("gzip body: %v", err)
+	}
+	return string(plain)
+}
+
+func nationalResponsesIn(t *testing.T, body string) int64 {
+	t.Helper()
+	var doc struct {
+		National struct {
+			Responses int64 `json:"responses"`
+		} `json:"national"`
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	return doc.National.Responses
+}
+
+// The national document is answered from what was kept while the counts stay: the same
+// bytes plain and gzipped, 304 to a client that has them, and new figures as soon as
+// another process (a second store on the same database: `sipas import`, another serve)
+// stores a response.
+func TestReadCacheNoticesAnotherProcess(t *testing.T) {
+	ta := newTestApp(t, Config{MinSample: 30, Questionnaire: "sipas-counter"})
+	form := allCriteria("4")
+	form.Set("field", "land")
+	form.Set("response_id", "0b6f3c8e-3f57-4f6c-9d55-1d2c0b4c9a11")
+	if rec := ta.do("POST", "/kiosk/demo-31", form, nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("kiosk: %d", rec.Code)
+	}
+	const target = "/api/v1/sipas?year=2026"
+	zipped := ta.do("GET", target, nil, map[string]string{"Accept-Encoding": "gzip"})
+	plain := ta.do("GET", target, nil, nil)
+	etag := zipped.Header().Get("ETag")
+	if zipped.Code != 200 || zipped.Header().Get("Content-Encoding") != "gzip" || etag == "" {
+		t.Fatalf("gzipped: %d %v", zipped.Code, zipped.Header())
+	}
+	if plain.Header().Get("Content-Encoding") != "" || plain.Header().Get("ETag") != etag {
+		t.Fatalf("plain: %v", plain.Header())
+	}
+	if got := gunzipped(t, zipped.Body.Bytes()); got != plain.Body.String() {
+		t.Fatalf("the gzipped answer differs from the plain one:\n%s\n%s", got, plain.Body)
+	}
+	if n := nationalResponsesIn(t, plain.Body.String()); n != 1 {
+		t.Fatalf("%d responses, want 1", n)
+	}
+	if rec := ta.do("GET", target, nil, map[string]string{"If-None-Match": etag}); rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
+		t.Fatalf("If-None-Match: %d %q", rec.Code, rec.Body)
+	}
+
+	other, err := models.Open(ta.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx := context.Background()
+	k, err := other.KioskByCounter(ctx, "demo-31", "sipas-counter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers := allCriteria("2")
+	answers.Set("field", "land")
+	sub, err := k.Q.Validate(answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = other.SubmitResponses(ctx, []models.NewResponse{{UUID: "9b6f3c8e-3f57-4f6c-9d55-1d2c0b4c9a12", Counter: k.Counter,
+		ProvinceID: k.Counter.ProvinceID, QuestionnaireID: k.Questionnaire.ID, Channel: models.ChannelKiosk,
+		SubmittedAt: time.Date(2026, 3, 10, 10, 0, 0, 0, survey.VietnamTime()), Submission: sub, Tally: k.Q.Tally(sub)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := ta.do("GET", target, nil, map[string]string{"If-None-Match": etag})
+	if after.Code != 200 || after.Header().Get("ETag") == etag {
+		t.Fatalf("after another process's write: %d, ETag %q", after.Code, after.Header().Get("ETag"))
+	}
+	if n := nationalResponsesIn(t, after.Body.String()); n != 2 {
+		t.Fatalf("%d responses after another process's write, want 2", n)
+	}
+}
+
+// A kept dashboard is the same page for every reader of a role and scope but for its
+// navigation: each reader sees their own name and sign-out token and never another's,
+// plain or gzipped, and their own ETag.
+func TestKeptDashboardNeverShowsAnotherUser(t *testing.T) {
+	ta := newTestApp(t, Config{MinSample: 30, Questionnaire: "sipas-counter"})
+	addUser(t, ta.store, "alicequang", survey.RoleAdmin, "", "")
+	addUser(t, ta.store, "bobnguyen", survey.RoleAdmin, "", "")
+	alice := signIn(t, ta.router, "alicequang")
+	bob := signIn(t, ta.router, "bobnguyen")
+	const target = "/dashboard/province/31?year=2026&lang=en"
+	pages := map[string]string{}
+	etags := map[string]string{}
+	for i, reader := range []struct {
+		name string
+		cl   *client
+		gzip bool
+	}{{"alicequang", alice, false}, {"bobnguyen", bob, true}, {"alicequang", alice, true}, {"bobnguyen", bob, false}} {
+		header := map[string]string{}
+		if reader.gzip {
+			header["Accept-Encoding"] = "gzip"
+		}
+		token := reader.cl.csrf
+		rec := reader.cl.do("GET", target, nil, header)
+		if rec.Code != 200 {
+			t.Fatalf("request %d: %d", i, rec.Code)
+		}
+		body := rec.Body.String()
+		if reader.gzip {
+			body = gunzipped(t, rec.Body.Bytes())
+		}
+		other := "bobnguyen"
+		if reader.name == other {
+			other = "alicequang"
+		}
+		if !strings.Contains(body, reader.name) || strings.Contains(body, other) || !strings.Contains(body, `value="`+token+`"`) {
+			t.Errorf("request %d (%s): the page does not show its reader alone", i, reader.name)
+		}
+		if prev, ok := pages[reader.name]; ok && prev != body {
+			t.Errorf("request %d (%s): a kept page differs from the first one", i, reader.name)
+		}
+		pages[reader.name] = body
+		etags[reader.name] = rec.Header().Get("ETag")
+	}
+	if strings.ReplaceAll(strings.ReplaceAll(pages["alicequang"], "alicequang", "bobnguyen"), alice.csrf, bob.csrf) != pages["bobnguyen"] {
+		t.Error("the two readers' pages differ in more than their navigation")
+	}
+	if etags["alicequang"] == etags["bobnguyen"] {
+		t.Error("two readers' pages share an ETag")
+	}
+	if rec := bob.do("GET", target, nil, map[string]string{"If-None-Match": etags["bobnguyen"]}); rec.Code != http.StatusNotModified {
+		t.Errorf("bob's own ETag: %d", rec.Code)
+	}
+	if rec := alice.do("GET", target, nil, map[string]string{"If-None-Match": etags["bobnguyen"]}); rec.Code != 200 {
+		t.Errorf("alice with bob's ETag: %d", rec.Code)
+	}
+}
