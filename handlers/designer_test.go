@@ -128,7 +128,7 @@ func TestDesignerToKiosk(t *testing.T) {
 	}
 	// the province's figures: E1.1 across both versions, and which versions they come from
 	page = ta.do("GET", "/dashboard/province/31?lang=en", nil, nil).Body.String()
-	if !strings.Contains(page, "sipas-counter v1: 1 responses; v2: 1 responses") {
+	if !strings.Contains(page, "sipas-counter v1: n = 1; v2: n = 1") {
 		t.Errorf("the province page does not say which versions its figures come from")
 	}
 	var doc struct {

@@ -102,9 +102,21 @@ type noticeArg struct {
 
 func (n noticeArg) value() any {
 	if n.Int != nil {
-		return *n.Int
+		return noticeInt(*n.Int)
 	}
 	return n.Text
+}
+
+// noticeInt is a whole number of a notice, written in decimal whether the catalogue's
+// text formats it with %d or %s.
+type noticeInt int64
+
+// Format writes n for fmt: %s as %d, the other verbs as they are for an int64.
+func (n noticeInt) Format(f fmt.State, verb rune) {
+	if verb == 's' || verb == 'v' {
+		verb = 'd'
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), int64(n))
 }
 
 // noticeOf keeps m for the next page.
