@@ -153,6 +153,9 @@ func TestBrowserAdminWalkthrough(t *testing.T) {
 	b.do("revoke", chromedp.Navigate(b.url("/admin/provinces/31/counters/nq-1?lang=en")),
 		chromedp.Click(chromedp.CSS(`form[action$="/revoke"] button`)), chromedp.WaitVisible(chromedp.CSS(`.flash`)))
 	before := countResponses(t, b.store)
+	// the tablet shows its thank-you screen for a few seconds after the last answer; the
+	// admin's steps since may take less than that (kept pages), so wait for the form
+	tablet.waitFor("the form again", jsFormBack, 15*time.Second)
 	browserEval[bool](tablet, `(() => { document.querySelectorAll('#kiosk-form input[type=radio][value="2"]').forEach(r => r.checked = true);
 		document.getElementById('kiosk-form').requestSubmit(); return true })()`)
 	tablet.waitFor("the refusal", `!document.querySelector('#kiosk-form .error-box').hidden && document.querySelector('#kiosk-form .error-box').textContent.includes('revoked')`, 10*time.Second)
