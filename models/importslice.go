@@ -161,7 +161,7 @@ func (run *importRun) produce(ctx context.Context, out chan<- sliceWork) error {
 		parsed <- run.parse(ctx, batches)
 	}()
 	p := &slicer{run: run, months: map[tallyKey]*survey.Counts{}, written: map[tallyKey]bool{},
-		days: newKeyFilter(int(run.progress.Total))}
+		days: newKeyFilter(2 * int(run.progress.Total))} // a D and a P row per response at most
 	send := func(w sliceWork) error {
 		select {
 		case out <- w:
@@ -330,7 +330,7 @@ func (p *slicer) slice(ctx context.Context, batch []paperResponse) (sliceWork, e
 		}
 		for i, k := range keysOf(r) {
 			sums := days
-			if i > 0 {
+			if !dailyKey(i) {
 				sums = p.months
 			}
 			c := sums[k]

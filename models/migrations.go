@@ -34,6 +34,7 @@ func migrations() []migration {
 		{5, "questionnaire drafts and assignments, closed offices and counters, kiosk devices", migrateV5},
 		{6, "official results, alerts, feed links, held responses", migrateV6},
 		{7, "the counts version, the read caches' fingerprint", migrateV7},
+		{8, "kept counts of a day in a province (grain P)", migrateV8},
 	}
 }
 
@@ -138,7 +139,8 @@ type v1Response struct {
 // v1Tallies creates the kept counts, one row per key (grain, period, province, office,
 // counter, questionnaire, field). Grain D: one Vietnam day (period YYYYMMDD) per counter
 // and procedure field; grain M: one month (YYYYMM) per counter, all fields together
-// (field "*"); grain F: one month per province and field (office and counter 0). Beside
+// (field "*"); grain F: one month per province and field (office and counter 0); grain P
+// (migration 8): one day per province, all fields (office and counter 0, field "*"). Beside
 // the number of responses and their score sums, a row holds its criterion and option
 // counts in one compact value (tallycodec.go). Rows of about a kilobyte are why it is an
 // ordinary rowid table in SQLite, not WITHOUT ROWID, which suits small rows only (at a

@@ -221,8 +221,9 @@ func TestSubmitResponsesOutcomes(t *testing.T) {
 		for _, table := range []string{"responses", "tallies"} {
 			rows[table] = f.count(t, table)
 		}
-		// one count row per grain (day, month, field-month)
-		if rows["tallies"] != 3 {
+		// one count row per grain (day, month, field-month, and since migration 8 the
+		// province's day)
+		if rows["tallies"] != 4 {
 			t.Errorf("count rows %v", rows)
 		}
 

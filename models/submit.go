@@ -240,21 +240,26 @@ func (k tallyKey) values() []any {
 		k.Field, int64(k.Batch)}
 }
 
-// allFields is the Field of grain M rows, which add up every procedure field.
+// allFields is the Field of grain M and P rows, which add up every procedure field.
 const allFields = "*"
 
 // keysOf lists the count rows a response adds to: its day at its counter and field, its
-// month at its counter, and its month in its province and field.
-func keysOf(r NewResponse) [3]tallyKey {
+// month at its counter, its month in its province and field, and its day in its province
+// (grain P, migration 8). The daily rows come first and last: D at index 0, P at 3.
+func keysOf(r NewResponse) [4]tallyKey {
 	day := survey.DayKey(r.SubmittedAt)
 	base := tallyKey{ProvinceID: r.ProvinceID, OfficeID: r.Counter.OfficeID, CounterID: r.Counter.ID, QuestionnaireID: r.QuestionnaireID,
 		Batch: r.ImportID}
-	d, m, f := base, base, base
+	d, m, f, p := base, base, base, base
 	d.Grain, d.Period, d.Field = "D", day, r.Submission.Field
 	m.Grain, m.Period, m.Field = "M", day/100, allFields
 	f.Grain, f.Period, f.Field, f.OfficeID, f.CounterID = "F", day/100, r.Submission.Field, 0, 0
-	return [3]tallyKey{d, m, f}
+	p.Grain, p.Period, p.Field, p.OfficeID, p.CounterID = "P", day, allFields, 0, 0
+	return [4]tallyKey{d, m, f, p}
 }
+
+// dailyKey says whether keysOf's key i is a daily row (D or P).
+func dailyKey(i int) bool { return i == 0 || i == 3 }
 
 // tallySet adds up the counts of a batch in memory, so that each count row is written
 // once per transaction however many responses touch it. A row touched by one response

@@ -57,6 +57,17 @@ func (q TallyQuery) monthGrain() string {
 	return "D"
 }
 
+// dayGrain picks the daily rows that can answer the query for the days of partly covered
+// months: P (per province, all offices, counters and fields; migration 8) when it needs
+// no detail below the province, else D.
+func (q TallyQuery) dayGrain() string {
+	if q.monthGrain() == "M" && q.OfficeID == 0 && q.CounterID == 0 && q.Scope.OfficeIDs == nil &&
+		q.GroupBy != ByOffice && q.GroupBy != ByCounter {
+		return "P"
+	}
+	return "D"
+}
+
 func (q TallyQuery) groupExpr(grain string) (string, error) {
 	switch q.GroupBy {
 	case ByNone:
@@ -70,7 +81,7 @@ func (q TallyQuery) groupExpr(grain string) (string, error) {
 	case ByField:
 		return "field", nil
 	case ByMonth:
-		if grain == "D" {
+		if grain == "D" || grain == "P" {
 			return "CAST(period / 100 AS TEXT)", nil
 		}
 		return "CAST(period AS TEXT)", nil
@@ -99,7 +110,7 @@ func (q TallyQuery) where(db *gorm.DB, grain string, from, to int) *gorm.DB {
 		db = db.Where("province_id IN ?", append([]uint{0}, q.Scope.ProvinceIDs...)) // 0 keeps IN () valid
 	}
 	if q.Scope.OfficeIDs != nil {
-		db = db.Where("office_id IN ?", append([]uint{0}, q.Scope.OfficeIDs...)) // F rows (office 0) are never read here: monthGrain
+		db = db.Where("office_id IN ?", append([]uint{0}, q.Scope.OfficeIDs...)) // F and P rows (office 0) are never read here: monthGrain, dayGrain
 	}
 	if q.OfficeID != 0 {
 		db = db.Where("office_id = ?", q.OfficeID)

@@ -24,7 +24,8 @@ import (
 //
 // A period is read in a few pieces: its whole months up to the last one with responses,
 // that last month apart (the one kiosks are writing to, read again while it changes),
-// and the days of partly covered months. A cold read costs about what one statement per
+// and the days of partly covered months (from P rows when the query needs no detail below
+// the province, else D; TallyQuery.dayGrain). A cold read costs about what one statement per
 // table over the whole period costs; a warm one, the fingerprints and the open month.
 
 // tallyCacheGroups bounds the memory the cache may hold, in tallies of about 4 kB (a
@@ -119,7 +120,7 @@ func (q TallyQuery) pieces(prints map[int]string) []tallyPiece {
 		out = append(out, months(lastWithData, lastWithData))
 	}
 	for _, d := range spans.Days {
-		out = append(out, tallyPiece{"D", d[0], d[1], d[0] / 100, d[1] / 100})
+		out = append(out, tallyPiece{q.dayGrain(), d[0], d[1], d[0] / 100, d[1] / 100})
 	}
 	return out
 }
@@ -286,12 +287,12 @@ func (s *Store) TalliesAll(ctx context.Context, qs ...TallyQuery) ([]map[string]
 }
 
 // scopedPeriods lists the period keys from..to of a grain (YYYYMM months for M and F,
-// YYYYMMDD days for D) when they are few, so that a query narrowed to some provinces can
+// YYYYMMDD days for D and P) when they are few, so that a query narrowed to some provinces can
 // look each (period, province) up in the key instead of scanning the whole range; nil
 // when there would be too many.
 func scopedPeriods(grain string, from, to int) []int {
 	var keys []int
-	if grain == "D" {
+	if grain == "D" || grain == "P" {
 		for m := from / 100; m <= to/100; m = nextMonth(m) {
 			for d := 1; d <= 31; d++ {
 				if key := m*100 + d; key >= from && key <= to {

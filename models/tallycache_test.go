@@ -69,6 +69,8 @@ func TestTalliesCacheMatchesDirectReads(t *testing.T) {
 				{Period: year, GroupBy: ByProvince, Lean: true},
 				{Period: year, GroupBy: ByProvince},
 				{Period: span, GroupBy: ByProvince},
+				{Period: span, Scope: scope, GroupBy: ByMonth}, // days from P rows, by month
+				{Period: span, GroupBy: ByOffice},              // days from D rows
 				{Period: year, Scope: scope, GroupBy: ByMonth},
 				{Period: span, Scope: scope, GroupBy: ByField},
 				{Period: year, Scope: scope, GroupBy: ByCounter, Field: "land"},
@@ -174,6 +176,18 @@ func TestTallyPieces(t *testing.T) {
 	want = []tallyPiece{{"F", 202502, 202502, 202502, 202502}, {"D", 20250115, 20250131, 202501, 202501}, {"D", 20250301, 20250310, 202503, 202503}}
 	if got := q.pieces(prints); !reflect.DeepEqual(got, want) {
 		t.Errorf("span pieces %v, want %v", got, want)
+	}
+	// No detail below the province: the days are read from grain P, else from D.
+	q = TallyQuery{Period: span, GroupBy: ByProvince}
+	want = []tallyPiece{{"M", 202502, 202502, 202502, 202502}, {"P", 20250115, 20250131, 202501, 202501}, {"P", 20250301, 20250310, 202503, 202503}}
+	if got := q.pieces(prints); !reflect.DeepEqual(got, want) {
+		t.Errorf("national span pieces %v, want %v", got, want)
+	}
+	for _, detail := range []TallyQuery{{Period: span, OfficeID: 1}, {Period: span, CounterID: 1}, {Period: span, GroupBy: ByCounter},
+		{Period: span, Scope: Scope{OfficeIDs: []uint{1}}}} {
+		if got := detail.pieces(prints); got[1].grain != "D" {
+			t.Errorf("%+v reads its days from %s", detail, got[1].grain)
+		}
 	}
 	q = TallyQuery{Period: survey.YearPeriod(2024)}
 	if got := q.pieces(prints); len(got) != 0 {

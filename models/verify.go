@@ -79,14 +79,14 @@ func (s *Store) VerifyCounts(ctx context.Context, report func(CountDifference) e
 			}
 			sum.Months++
 		}
-		// Rows no month holds: of an unknown grain, or a period that is no day or month.
+		// Rows no month holds: of an unknown grain, or a period that is no day (D, P) or month (M, F).
 		stray := func(r keptRow) error {
 			sum.Rows++
 			return v.extra(r)
 		}
-		return eachKeptRow(db, stray, "grain NOT IN ('D', 'M', 'F') OR "+
-			"(grain = 'D' AND (period / 100 % 100 NOT BETWEEN 1 AND 12 OR period % 100 NOT BETWEEN 1 AND 31)) OR "+
-			"(grain <> 'D' AND period % 100 NOT BETWEEN 1 AND 12)")
+		return eachKeptRow(db, stray, "grain NOT IN ('D', 'M', 'F', 'P') OR "+
+			"(grain IN ('D', 'P') AND (period / 100 % 100 NOT BETWEEN 1 AND 12 OR period % 100 NOT BETWEEN 1 AND 31)) OR "+
+			"(grain IN ('M', 'F') AND period % 100 NOT BETWEEN 1 AND 12)")
 	})
 	return sum, err
 }
@@ -126,7 +126,7 @@ func (v *verifier) plan() ([]counterSpan, []int, error) {
 		}
 	}
 	var kept []int
-	err = v.db.Raw("SELECT DISTINCT period / 100 FROM tallies WHERE grain = 'D' AND " + visibleBatches + " UNION " +
+	err = v.db.Raw("SELECT DISTINCT period / 100 FROM tallies WHERE grain IN ('D', 'P') AND " + visibleBatches + " UNION " +
 		"SELECT DISTINCT period FROM tallies WHERE grain IN ('M', 'F') AND " + visibleBatches).Scan(&kept).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("read count months: %w", err)
@@ -222,7 +222,7 @@ func (v *verifier) compare(m int, recomputed tallySet) error {
 	for _, grain := range []struct {
 		where    string
 		from, to int
-	}{{"grain = 'D' AND period BETWEEN ? AND ?", m*100 + 1, m*100 + 31}, {"grain IN ('M', 'F') AND period BETWEEN ? AND ?", m, m}} {
+	}{{"grain IN ('D', 'P') AND period BETWEEN ? AND ?", m*100 + 1, m*100 + 31}, {"grain IN ('M', 'F') AND period BETWEEN ? AND ?", m, m}} {
 		if err := eachKeptRow(v.db, check, grain.where, grain.from, grain.to); err != nil {
 			return err
 		}

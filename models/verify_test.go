@@ -108,7 +108,7 @@ func TestVerifyCounts(t *testing.T) {
 		}
 		r := batch[7] // at counter a2 of office oa in Hải Phòng
 		keys := keysOf(r)
-		day, month := keys[0], keys[1]
+		day, month, province := keys[0], keys[1], keys[3]
 		dayKey := CountKey{Grain: "D", Period: day.Period, ProvinceCode: "31", ProvinceName: f.provA.Name, OfficeCode: "oa",
 			CounterCode: "a2", Questionnaire: "sipas-counter", QuestionnaireVersion: 1, Field: r.Submission.Field}
 		if names.name(day) != dayKey {
@@ -159,6 +159,14 @@ func TestVerifyCounts(t *testing.T) {
 			undo:   restore,
 			want: []wantDiff{{Different, day, []TallyDifference{{Part: DiffResponses,
 				Kept: []float64{float64(kept.Responses + 1)}, Recomputed: []float64{float64(kept.Responses)}}}}},
+		}, {
+			name: "a province's day row (grain P) altered by hand",
+			damage: func() {
+				exec(t, s, "UPDATE tallies SET responses = responses + 1 WHERE "+keyCond, province.values()...)
+			},
+			undo: restore,
+			want: []wantDiff{{Different, province, []TallyDifference{{Part: DiffResponses,
+				Kept: []float64{float64(saved[province].Responses + 1)}, Recomputed: []float64{float64(saved[province].Responses)}}}}},
 		}, {
 			name: "an answer count changed inside validly packed counts",
 			damage: func() {
