@@ -83,6 +83,15 @@ func (k kioskContext) device() *models.KioskDevice {
 	return nil
 }
 
+// deviceID is the ID of the request's registered device, 0 for none: a response it
+// stores is counted in the device's day.
+func (k kioskContext) deviceID() uint {
+	if d := k.device(); d != nil {
+		return d.ID
+	}
+	return 0
+}
+
 // refusal says why a kiosk may not take answers now: the counter is closed (410), or it
 // needs a registered device that the request does not come from (403). code names the
 // reason for the kiosk script; "" when it may.
@@ -138,7 +147,7 @@ func (a *App) kioskForm(mode string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		a.touchDevice(c, k, false)
+		a.touchDevice(c, k)
 		c.Response().Header().Set("Cache-Control", "no-store")
 		if status, _, msg := a.refusal(c, k); status != 0 {
 			lang := a.lang(c)
@@ -170,7 +179,7 @@ func (a *App) kioskSubmit(mode string) echo.HandlerFunc {
 			return err
 		}
 		if status, code, msg := a.refusal(c, k); status != 0 {
-			a.touchDevice(c, k, false)
+			a.touchDevice(c, k)
 			if wantsJSON(c) {
 				return c.JSON(status, map[string]string{"error": msg, "code": code})
 			}
@@ -221,7 +230,7 @@ func (a *App) kioskSubmit(mode string) echo.HandlerFunc {
 		outcome, err := a.submitter.Submit(ctx, models.NewResponse{
 			UUID: id.String(), Counter: k.Counter, ProvinceID: k.Counter.ProvinceID,
 			QuestionnaireID: k.Questionnaire.ID, Channel: channel,
-			SubmittedAt: now, Submission: sub, Tally: k.Q.Tally(sub), Held: reasonStrings(reasons),
+			SubmittedAt: now, Submission: sub, Tally: k.Q.Tally(sub), Held: reasonStrings(reasons), DeviceID: k.deviceID(),
 		})
 		if errors.Is(err, models.ErrBusy) || models.IsUnavailable(err) {
 			return a.kioskBusy(c, k, id.String(), answers, err)
@@ -233,7 +242,7 @@ func (a *App) kioskSubmit(mode string) echo.HandlerFunc {
 		if outcome == models.Conflict {
 			return a.fail(c, http.StatusConflict, a.t(c, "error.conflict"))
 		}
-		a.touchDevice(c, k, outcome == models.Stored)
+		a.touchDevice(c, k)
 		thanks := k.thanksURL(a.lang(c))
 		if wantsJSON(c) {
 			return c.JSON(http.StatusOK, map[string]any{"ok": true, "thanks_url": thanks})
@@ -250,16 +259,16 @@ func (k kioskContext) thanksURL(lang string) string {
 	return base + url.PathEscape(k.Counter.Code) + "/thanks?lang=" + lang
 }
 
-// touchDevice records the request's registered device's contact: a response it stored
-// (counted in its day), and its last contact, script version and queue, written at most
-// once a minute. A failure is logged, never the citizen's problem.
-func (a *App) touchDevice(c echo.Context, k kioskContext, stored bool) {
+// touchDevice records the request's registered device's last contact, script version and
+// queue, written at most once a minute (the responses it stores are counted with them,
+// models.NewResponse.DeviceID). A failure is logged, never the citizen's problem.
+func (a *App) touchDevice(c echo.Context, k kioskContext) {
 	d := k.device()
 	if d == nil {
 		return
 	}
 	now := a.now()
-	contact := models.DeviceContact{DeviceID: d.ID, At: now, Stored: stored, Touch: now.Sub(d.LastSeen) >= lastSeenEvery,
+	contact := models.DeviceContact{DeviceID: d.ID, At: now, Touch: now.Sub(d.LastSeen) >= lastSeenEvery,
 		Version: shorten(c.Request().Header.Get(headerKioskVersion), 40), Queue: -1}
 	if n, err := strconv.Atoi(c.Request().Header.Get(headerKioskQueue)); err == nil && n >= 0 {
 		contact.Queue = min(n, 1_000_000)
@@ -279,7 +288,7 @@ func (a *App) kioskPing(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a.touchDevice(c, k, false)
+	a.touchDevice(c, k)
 	if status, code, msg := a.refusal(c, k); status != 0 {
 		return c.JSON(status, map[string]string{"error": msg, "code": code})
 	}

@@ -1,9 +1,12 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -187,51 +190,65 @@ type DeviceContact struct {
 	At       time.Time
 	Version  string
 	Queue    int
-	Stored   bool
 	// Touch writes the last contact: the caller asks for it at most once a minute per
 	// device (it knows the last one from the kiosk's lookup).
 	Touch bool
 }
 
-// RecordContact writes a device's contact in one transaction: a response added to its
-// day, and its last contact, version and queue when c.Touch (guarded in the database
-// too, so that several serve processes write it at most once a minute between them).
+// RecordContact writes a device's last contact, version and queue when c.Touch (guarded
+// in the database too, so that two processes write it at most once a minute). The
+// responses a device stores are counted with them (countDeviceDays).
 func (s *Store) RecordContact(ctx context.Context, c DeviceContact) error {
-	if !c.Stored && !c.Touch {
+	if !c.Touch {
 		return nil
 	}
 	at := c.At.UTC()
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if c.Stored {
-			err := tx.Exec(`INSERT INTO kiosk_device_days (device_id, day, responses) VALUES (?, ?, 1)
-ON CONFLICT (device_id, day) DO UPDATE SET responses = kiosk_device_days.responses + 1`, c.DeviceID, survey.DayKey(c.At)).Error
-			if err != nil {
-				return fmt.Errorf("count a response of device %d: %w", c.DeviceID, err)
-			}
+	set := map[string]any{"last_seen_at": at}
+	if c.Version != "" {
+		set["app_version"] = c.Version
+	}
+	if c.Queue >= 0 {
+		set["queue_prev"] = gorm.Expr("queue")
+		set["queue"] = c.Queue
+		if c.Queue == 0 {
+			set["queue_since"] = nil
+		} else {
+			set["queue_since"] = gorm.Expr("COALESCE(queue_since, ?)", at)
 		}
-		if !c.Touch {
-			return nil
+	}
+	err := s.db.WithContext(ctx).Model(&Device{}).Where("id = ? AND (last_seen_at IS NULL OR last_seen_at <= ?)", c.DeviceID, at.Add(-time.Minute)).
+		Updates(set).Error
+	if err != nil {
+		return fmt.Errorf("record the contact of device %d: %w", c.DeviceID, err)
+	}
+	return nil
+}
+
+// countDeviceDays adds a batch's new responses to their devices' counts of the day (the
+// fleet page's today and this week), in the transaction that stores them: no write of
+// its own per response, and a count that never disagrees with what was stored.
+func countDeviceDays(tx writeTx, batch []NewResponse, outcomes []Outcome) error {
+	type deviceDay struct {
+		device uint
+		day    int
+	}
+	counts := map[deviceDay]int{}
+	for i, r := range batch {
+		if outcomes[i] == Stored && r.DeviceID != 0 {
+			counts[deviceDay{r.DeviceID, survey.DayKey(r.SubmittedAt)}]++
 		}
-		set := map[string]any{"last_seen_at": at}
-		if c.Version != "" {
-			set["app_version"] = c.Version
-		}
-		if c.Queue >= 0 {
-			set["queue_prev"] = gorm.Expr("queue")
-			set["queue"] = c.Queue
-			if c.Queue == 0 {
-				set["queue_since"] = nil
-			} else {
-				set["queue_since"] = gorm.Expr("COALESCE(queue_since, ?)", at)
-			}
-		}
-		err := tx.Model(&Device{}).Where("id = ? AND (last_seen_at IS NULL OR last_seen_at <= ?)", c.DeviceID, at.Add(-time.Minute)).
-			Updates(set).Error
-		if err != nil {
-			return fmt.Errorf("record the contact of device %d: %w", c.DeviceID, err)
-		}
-		return nil
+	}
+	keys := slices.SortedFunc(maps.Keys(counts), func(a, b deviceDay) int { // one order for every writer
+		return cmp.Or(cmp.Compare(a.device, b.device), cmp.Compare(a.day, b.day))
 	})
+	for _, k := range keys {
+		err := tx.DB.Exec(`INSERT INTO kiosk_device_days (device_id, day, responses) VALUES (?, ?, ?)
+ON CONFLICT (device_id, day) DO UPDATE SET responses = kiosk_device_days.responses + excluded.responses`, k.device, k.day, counts[k]).Error
+		if err != nil {
+			return fmt.Errorf("count the responses of device %d: %w", k.device, err)
+		}
+	}
+	return nil
 }
 
 // FleetRow is a device as the fleet page lists it: its counter and office, and the

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -48,9 +49,17 @@ func TestDeviceRegistrationAndContact(t *testing.T) {
 			t.Errorf("an unknown token gives device %+v", k.Device)
 		}
 
+		// a contact; stored: a response sent from the device then, counted in its day with it
 		contact := func(at time.Time, queue int, stored, touch bool) {
 			t.Helper()
-			if err := s.RecordContact(ctx, DeviceContact{DeviceID: d.ID, At: at, Version: "v7", Queue: queue, Stored: stored, Touch: touch}); err != nil {
+			if stored {
+				r := f.response(fmt.Sprintf("device-%d", at.Unix()), f.a1, at, "land", nil, "E1.1", 4)
+				r.DeviceID = d.ID
+				if out := f.submit(t, r, r); out[0] != Stored || out[1] != Repeated { // a repeat is not counted again
+					t.Fatalf("outcomes %v", out)
+				}
+			}
+			if err := s.RecordContact(ctx, DeviceContact{DeviceID: d.ID, At: at, Version: "v7", Queue: queue, Touch: touch}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -27,6 +27,9 @@ type NewResponse struct {
 	Held []string
 	// ImportID is the import storing it (its counts go to its batch); 0 for a kiosk's.
 	ImportID uint
+	// DeviceID is the registered kiosk device that sent it (0 for none): a response it
+	// stores is counted in the device's day in the same transaction (countDeviceDays).
+	DeviceID uint
 }
 
 // Outcome is what happened to one response of a batch.
@@ -169,6 +172,9 @@ func submitPrepared(tx writeTx, p preparedBatch) ([]Outcome, error) {
 		return nil, err
 	}
 	if err := insertHeld(tx, p.batch, outcomes); err != nil {
+		return nil, err
+	}
+	if err := countDeviceDays(tx, p.batch, outcomes); err != nil {
 		return nil, err
 	}
 	if err := counts.save(tx); err != nil {
