@@ -27,12 +27,15 @@ func (ts tallySet) sortedKeys() []tallyKey {
 
 // sortTallyKeys sorts count keys as sortedKeys does.
 func sortTallyKeys(keys []tallyKey) {
-	slices.SortFunc(keys, func(a, b tallyKey) int {
-		return cmp.Or(cmp.Compare(a.Grain, b.Grain), cmp.Compare(a.Period, b.Period),
-			cmp.Compare(a.ProvinceID, b.ProvinceID), cmp.Compare(a.OfficeID, b.OfficeID),
-			cmp.Compare(a.CounterID, b.CounterID), cmp.Compare(a.QuestionnaireID, b.QuestionnaireID),
-			cmp.Compare(a.Field, b.Field), cmp.Compare(a.Batch, b.Batch))
-	})
+	slices.SortFunc(keys, compareTallyKeys)
+}
+
+// compareTallyKeys orders count keys as the tables' primary key does.
+func compareTallyKeys(a, b tallyKey) int {
+	return cmp.Or(cmp.Compare(a.Grain, b.Grain), cmp.Compare(a.Period, b.Period),
+		cmp.Compare(a.ProvinceID, b.ProvinceID), cmp.Compare(a.OfficeID, b.OfficeID),
+		cmp.Compare(a.CounterID, b.CounterID), cmp.Compare(a.QuestionnaireID, b.QuestionnaireID),
+		cmp.Compare(a.Field, b.Field), cmp.Compare(a.Batch, b.Batch))
 }
 
 // rowWriter writes rows through a statement of many rows prepared once for the

@@ -19,13 +19,18 @@ import (
 // transaction of its own (through serve's writer, between kiosk batches), under the
 // job's batch, so that readers see none of it until the job publishes.
 //
-// One goroutine reads, checks and prepares the next slice (the rows' UUIDs looked up,
-// their answers encoded, their counts added up and packed) while the job's goroutine
-// writes the current one. A slice holds its daily count rows, nearly all new to the
-// database: those are written without being read first (keyFilter says which may have
-// been written by an earlier slice). The monthly rows (per counter; per province and
-// field), which nearly every slice adds to, are added up in memory across slices and
-// written when there are aggregateRows of them, and at the end.
+// One goroutine reads and checks the rows, another prepares the slices (the rows' UUIDs
+// looked up, their answers encoded, their counts added up and packed) while the job's
+// goroutine writes the current one. The responses are written as they come. Their
+// counts are not: a file in no particular order touches its rows again and again, and a
+// row written by an earlier slice must be read before it is added to. So the daily rows
+// of a counter (one or two responses each: as many rows as the file has responses) are
+// held as packed contributions, a few dozen bytes a response, up to dayWindowRows of
+// them, then added up in key order and written once each, without being read (keyFilter
+// says which an earlier window may have written). The other rows (a counter's month, a
+// province's day, a province's field in a month), few and added to by nearly every
+// slice, are added up in memory and written when there are aggregateRows of them, and
+// at the end.
 
 // sliceWork is one transaction of the second pass.
 type sliceWork struct {
@@ -161,7 +166,7 @@ func (run *importRun) produce(ctx context.Context, out chan<- sliceWork) error {
 		parsed <- run.parse(ctx, batches)
 	}()
 	p := &slicer{run: run, months: map[tallyKey]*survey.Counts{}, written: map[tallyKey]bool{},
-		days: newKeyFilter(2 * int(run.progress.Total))} // a D and a P row per response at most
+		days: newKeyFilter(int(run.progress.Total))} // a counter's daily row per response at most
 	send := func(w sliceWork) error {
 		select {
 		case out <- w:
@@ -178,6 +183,11 @@ func (run *importRun) produce(ctx context.Context, out chan<- sliceWork) error {
 			}
 			if err := send(w); err != nil {
 				return err
+			}
+			if len(p.window.entries) >= run.im.dayWindowRows {
+				if err := p.flushDays(send); err != nil {
+					return err
+				}
 			}
 			if len(p.months) >= run.im.aggregateRows {
 				for _, w := range p.flushMonths() {
@@ -197,6 +207,9 @@ func (run *importRun) produce(ctx context.Context, out chan<- sliceWork) error {
 		return err
 	}
 	if err := <-parsed; err != nil {
+		return err
+	}
+	if err := p.flushDays(send); err != nil {
 		return err
 	}
 	for _, w := range p.flushMonths() {
@@ -270,9 +283,10 @@ type paperResponse struct {
 // slicer prepares the slices of one import.
 type slicer struct {
 	run     *importRun
-	months  map[tallyKey]*survey.Counts // monthly rows added up since they were last written
-	written map[tallyKey]bool           // monthly rows written before
-	days    *keyFilter                  // daily rows written before, or maybe
+	months  map[tallyKey]*survey.Counts // other rows added up since they were last written
+	written map[tallyKey]bool           // other rows written before
+	window  dayWindow                   // counters' daily rows not written yet
+	days    *keyFilter                  // counters' daily rows written before, or maybe
 	// fresh: the first slice found none of its rows stored. Every UUID of a file derives
 	// from the file's content, so a file is stored whole or not at all (a failed import's
 	// rows are removed before another runs): the other slices are not looked up. Were one
@@ -310,7 +324,6 @@ func (p *slicer) slice(ctx context.Context, batch []paperResponse) (sliceWork, e
 	}
 	l := p.run.layout
 	w := sliceWork{done: int64(len(batch))}
-	days := map[tallyKey]*survey.Counts{}
 	for _, b := range batch {
 		r := b.r
 		row := Response{UUID: r.UUID, CounterID: r.Counter.ID, OfficeID: r.Counter.OfficeID, ProvinceID: r.ProvinceID,
@@ -328,34 +341,62 @@ func (p *slicer) slice(ctx context.Context, batch []paperResponse) (sliceWork, e
 		if err != nil {
 			return sliceWork{}, fmt.Errorf("row %d: %w", b.row, err)
 		}
-		for i, k := range keysOf(r) {
-			sums := days
-			if !dailyKey(i) {
-				sums = p.months
-			}
-			c := sums[k]
+		keys := keysOf(r)
+		p.window.add(keys[0], &x)
+		for _, k := range keys[1:] {
+			c := p.months[k]
 			if c == nil {
 				c = p.newCounts()
-				sums[k] = c
+				p.months[k] = c
 			}
 			c.Add(&x)
 		}
 	}
 	w.stored = len(w.rows)
 	slices.SortFunc(w.rows, func(a, b Response) int { return strings.Compare(a.UUID, b.UUID) })
-	for _, k := range sortedKeysOf(days) {
-		c := days[k]
-		cr := countRow{key: k, responses: c.Responses, sumScore: c.SumScore, sumScore2: c.SumScore2}
-		if p.days.mayHave(k) {
-			cr.counts = c
+	return w, nil
+}
+
+// flushDays adds up the daily rows held in the window, in key order, and sends them to
+// write in slices; the window is emptied.
+func (p *slicer) flushDays(send func(sliceWork) error) error {
+	l := p.run.layout
+	part := int(p.run.sliceRows.Load())
+	var (
+		w   sliceWork
+		x   survey.Contribution
+		sum = l.New()
+	)
+	err := p.window.each(func(k tallyKey, packed [][]byte) error {
+		sum.Reset()
+		for _, b := range packed {
+			if err := l.UnpackContribution(b, &x); err != nil {
+				return fmt.Errorf("count row %v: %w", k, err)
+			}
+			sum.Add(&x)
+		}
+		cr := countRow{key: k, responses: sum.Responses, sumScore: sum.SumScore, sumScore2: sum.SumScore2}
+		if p.days.mayHave(k) { // perhaps written by an earlier window: added to what is kept
+			cr.counts = l.New()
+			cr.counts.AddCounts(sum)
 		} else {
-			cr.encoded = encodeLayoutCounts(l, c)
-			p.spare = append(p.spare, c)
+			cr.encoded = encodeLayoutCounts(l, sum)
 		}
 		p.days.add(k)
 		w.counts = append(w.counts, cr)
+		if len(w.counts) >= part {
+			if err := send(w); err != nil {
+				return err
+			}
+			w, part = sliceWork{}, int(p.run.sliceRows.Load())
+		}
+		return nil
+	})
+	if err == nil && len(w.counts) > 0 {
+		err = send(w)
 	}
-	return w, nil
+	p.window.reset()
+	return err
 }
 
 // flushMonths turns the monthly rows added up so far into slices to write.
@@ -424,6 +465,50 @@ func (s *Store) storedResponses(ctx context.Context, batch []NewResponse) (map[s
 		start += n
 	}
 	return known, nil
+}
+
+// dayWindow holds count keys with the packed contributions of their responses, in one
+// arena, to be added up in key order.
+type dayWindow struct {
+	entries []windowEntry
+	packed  []byte
+}
+
+type windowEntry struct {
+	key      tallyKey
+	from, to int // the contribution in packed
+}
+
+func (d *dayWindow) add(k tallyKey, x *survey.Contribution) {
+	from := len(d.packed)
+	d.packed = x.AppendPacked(d.packed)
+	d.entries = append(d.entries, windowEntry{key: k, from: from, to: len(d.packed)})
+}
+
+// each calls fn for every key held, in key order, with its packed contributions.
+func (d *dayWindow) each(fn func(tallyKey, [][]byte) error) error {
+	slices.SortFunc(d.entries, func(a, b windowEntry) int { return compareTallyKeys(a.key, b.key) })
+	var packed [][]byte
+	for start := 0; start < len(d.entries); {
+		end := start + 1
+		for end < len(d.entries) && d.entries[end].key == d.entries[start].key {
+			end++
+		}
+		packed = packed[:0]
+		for _, e := range d.entries[start:end] {
+			packed = append(packed, d.packed[e.from:e.to])
+		}
+		if err := fn(d.entries[start].key, packed); err != nil {
+			return err
+		}
+		start = end
+	}
+	return nil
+}
+
+// reset empties the window, keeping its memory for the next one.
+func (d *dayWindow) reset() {
+	d.entries, d.packed = d.entries[:0], d.packed[:0]
 }
 
 // keyFilter is a Bloom filter of count keys: whether a daily row may have been written

@@ -264,9 +264,6 @@ func keysOf(r NewResponse) [4]tallyKey {
 	return [4]tallyKey{d, m, f, p}
 }
 
-// dailyKey says whether keysOf's key i is a daily row (D or P).
-func dailyKey(i int) bool { return i == 0 || i == 3 }
-
 // tallySet adds up the counts of a batch in memory, so that each count row is written
 // once per transaction however many responses touch it. A row touched by one response
 // keeps that response's own Tally, read only, until a second one comes: most daily rows
