@@ -1,6 +1,7 @@
 package models
 
 import (
+	"database/sql"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -147,20 +148,24 @@ func (q TallyQuery) read(db *gorm.DB, out map[string]*survey.Tally, grain string
 		return fmt.Errorf("read counts: %w", err)
 	}
 	defer rows.Close()
-	var r tallyRow
+	var (
+		r             tallyRow
+		group, counts sql.RawBytes // the driver's bytes, not copied for every row
+		names         = codeNames{}
+	)
 	for rows.Next() {
-		if err := rows.Scan(&r.G, &r.Responses, &r.SumScore, &r.SumScore2, &r.Counts); err != nil {
+		if err := rows.Scan(&group, &r.Responses, &r.SumScore, &r.SumScore2, &counts); err != nil {
 			return fmt.Errorf("read counts: %w", err)
 		}
-		t := out[r.G]
+		t := out[string(group)]
 		if t == nil {
 			t = survey.NewTally()
-			out[r.G] = t
+			out[string(group)] = t
 		}
 		t.Responses += r.Responses
 		t.SumScore += r.SumScore
 		t.SumScore2 += r.SumScore2
-		if err := addCounts(t, r.Counts, !q.Lean); err != nil {
+		if err := addCountsNamed(t, counts, !q.Lean, names); err != nil {
 			return err
 		}
 	}
