@@ -4,10 +4,12 @@ import (
 	"container/list"
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"sipas/survey"
 )
@@ -114,10 +116,19 @@ func (q TallyQuery) pieces(prints map[int]string) []tallyPiece {
 		if lastWithData == 0 {
 			continue
 		}
-		if lastWithData > m[0] {
+		switch {
+		case q.monthByMonth():
+			for month := m[0]; month <= lastWithData; month = nextMonth(month) {
+				if _, ok := prints[month]; ok {
+					out = append(out, months(month, month))
+				}
+			}
+		case lastWithData > m[0]:
 			out = append(out, months(m[0], prevMonth(lastWithData)))
+			fallthrough
+		default:
+			out = append(out, months(lastWithData, lastWithData))
 		}
-		out = append(out, months(lastWithData, lastWithData))
 	}
 	for _, d := range spans.Days {
 		out = append(out, tallyPiece{q.dayGrain(), d[0], d[1], d[0] / 100, d[1] / 100})
@@ -128,6 +139,15 @@ func (q TallyQuery) pieces(prints map[int]string) []tallyPiece {
 func nextMonth(m int) int { return survey.NextMonth(m) }
 
 func prevMonth(m int) int { return survey.PrevMonth(m) }
+
+// monthByMonth says whether the query's whole months are pieces of their own: for the
+// national and province-level figures (a few dozen groups a month), so that date ranges
+// starting in different months share their months in the cache instead of each reading
+// its own run of them; finer groupings (hundreds of counters a month) keep one piece a
+// run, which crowds the cache less.
+func (q TallyQuery) monthByMonth() bool {
+	return q.GroupBy == ByNone || q.GroupBy == ByProvince
+}
 
 // print is the fingerprint of the piece's months; "" when none has responses.
 func (p tallyPiece) print(prints map[int]string) string {
@@ -254,36 +274,110 @@ func (s *Store) TalliesAll(ctx context.Context, qs ...TallyQuery) ([]map[string]
 	if err != nil {
 		return nil, err
 	}
-	db := s.db.WithContext(ctx)
-	outs := make([]map[string]*survey.Tally, len(qs))
+	var reads []*pieceRead
 	for i, q := range qs {
-		out := map[string]*survey.Tally{}
 		for _, p := range q.pieces(prints) {
 			fp := p.print(prints)
 			if fp == "" {
 				continue // no response in those months
 			}
-			key := q.cacheKey(p)
-			counts, hit := s.tallyCache.get(key, fp)
-			if !hit {
-				counts = map[string]*survey.Tally{}
-				if err := q.read(db, counts, p.grain, p.from, p.to); err != nil {
-					return nil, err
-				}
-				s.tallyCache.put(key, fp, counts)
-			}
-			for g, t := range counts {
-				sum := out[g]
-				if sum == nil {
-					sum = survey.NewTally()
-					out[g] = sum
-				}
-				sum.Add(t)
-			}
+			r := &pieceRead{query: q, piece: p, key: q.cacheKey(p), print: fp, of: i}
+			r.counts, _ = s.tallyCache.get(r.key, fp)
+			reads = append(reads, r)
 		}
-		outs[i] = out
+	}
+	if err := s.readPieces(ctx, reads); err != nil {
+		return nil, err
+	}
+	outs := make([]map[string]*survey.Tally, len(qs))
+	for i := range outs {
+		outs[i] = map[string]*survey.Tally{}
+	}
+	for _, r := range reads {
+		out := outs[r.of]
+		for g, t := range r.counts {
+			sum := out[g]
+			if sum == nil {
+				sum = survey.NewTally()
+				out[g] = sum
+			}
+			sum.Add(t)
+		}
 	}
 	return outs, nil
+}
+
+// pieceRead is a piece a call of TalliesAll needs, for its query of, and its counts
+// once found in the cache or read.
+type pieceRead struct {
+	query      TallyQuery
+	piece      tallyPiece
+	key, print string
+	of         int
+	counts     map[string]*survey.Tally
+}
+
+// pieceReaders is how many pieces missing from the cache are read at once, each on a
+// connection of its own: a first request of a date range reads a few (the days of its
+// partly covered months, and those of the period before it), and the machine's other
+// cores would wait otherwise.
+func pieceReaders() int { return min(runtime.GOMAXPROCS(0), 4) }
+
+// readPieces reads the pieces not found in the cache, several at once, and keeps them.
+// A piece that two reads need is read once.
+func (s *Store) readPieces(ctx context.Context, reads []*pieceRead) error {
+	var missing, again []*pieceRead
+	byKey := map[string]*pieceRead{}
+	for _, r := range reads {
+		switch _, twice := byKey[r.key]; {
+		case r.counts != nil:
+		case twice:
+			again = append(again, r)
+		default:
+			byKey[r.key] = r
+			missing = append(missing, r)
+		}
+	}
+	defer func() {
+		for _, r := range again {
+			r.counts = byKey[r.key].counts
+		}
+	}()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	db := s.db.WithContext(ctx)
+	var (
+		next   atomic.Int64
+		wg     sync.WaitGroup
+		failed = make(chan error, 1)
+	)
+	for range min(pieceReaders(), len(missing)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(missing) && ctx.Err() == nil; i = int(next.Add(1)) - 1 {
+				r := missing[i]
+				counts := map[string]*survey.Tally{}
+				if err := r.query.read(db, counts, r.piece.grain, r.piece.from, r.piece.to); err != nil {
+					select {
+					case failed <- err:
+					default:
+					}
+					cancel()
+					return
+				}
+				r.counts = counts
+				s.tallyCache.put(r.key, r.print, counts)
+			}
+		}()
+	}
+	wg.Wait()
+	select {
+	case err := <-failed:
+		return err
+	default:
+	}
+	return ctx.Err()
 }
 
 // scopedPeriods lists the period keys from..to of a grain (YYYYMM months for M and F,

@@ -166,10 +166,21 @@ func TestScopedPeriods(t *testing.T) {
 
 func TestTallyPieces(t *testing.T) {
 	prints := map[int]string{202502: "a", 202507: "b"}
-	q := TallyQuery{Period: survey.YearPeriod(2025), GroupBy: ByProvince}
+	// Counters: one piece for the run of whole months up to the last one with responses,
+	// that one apart.
+	q := TallyQuery{Period: survey.YearPeriod(2025), GroupBy: ByCounter}
 	want := []tallyPiece{{"M", 202501, 202506, 202501, 202506}, {"M", 202507, 202507, 202507, 202507}}
 	if got := q.pieces(prints); !reflect.DeepEqual(got, want) {
-		t.Errorf("year pieces %v, want %v", got, want)
+		t.Errorf("year pieces by counter %v, want %v", got, want)
+	}
+	// National and province-level figures: each month with responses a piece of its own,
+	// shared by every period that covers it.
+	for _, g := range []Grouping{ByProvince, ByNone} {
+		q = TallyQuery{Period: survey.YearPeriod(2025), GroupBy: g}
+		want = []tallyPiece{{"M", 202502, 202502, 202502, 202502}, {"M", 202507, 202507, 202507, 202507}}
+		if got := q.pieces(prints); !reflect.DeepEqual(got, want) {
+			t.Errorf("year pieces grouped by %q: %v, want %v", g, got, want)
+		}
 	}
 	span, _ := survey.ParsePeriod(survey.PeriodQuery{From: "2025-01-15", To: "2025-03-10"}, time.Now())
 	q = TallyQuery{Period: span, GroupBy: ByField}
