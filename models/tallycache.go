@@ -25,8 +25,9 @@ import (
 // that writes by another process (`sipas import` beside `serve`) are seen at once.
 //
 // A period is read in a few pieces: its whole months up to the last one with responses,
-// that last month apart (the one kiosks are writing to, read again while it changes),
-// and the days of partly covered months (from P rows when the query needs no detail below
+// that last month apart (the one kiosks are writing to, read again while it changes), or
+// each month apart for national and province-level figures (monthByMonth), and the days
+// of partly covered months (from P rows when the query needs no detail below
 // the province, else D; TallyQuery.dayGrain). A cold read costs about what one statement per
 // table over the whole period costs; a warm one, the fingerprints and the open month.
 
