@@ -45,7 +45,7 @@ const (
 const (
 	PhaseChecking   = "checking"   // the first pass: every row read and checked
 	PhaseWriting    = "writing"    // the second pass: the rows written in slices
-	PhasePublishing = "publishing" // the last counts written, then shown to readers at once
+	PhasePublishing = "publishing" // every questionnaire written; their counts being written, then shown at once
 	PhaseRemoving   = "removing"   // a failed one's rows being removed
 )
 

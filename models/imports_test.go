@@ -143,6 +143,30 @@ func TestImportSliceCountsExact(t *testing.T) {
 	})
 }
 
+// The job says what it is doing: checking, then storing the questionnaires, then (every
+// one stored, their counts held back until then) writing their counts; the last phase is
+// never shown before every questionnaire is in.
+func TestImportPhases(t *testing.T) {
+	s := newTestStore(t)
+	file := string(paperFile(t, 1500, 9, time.Date(2025, 8, 1, 0, 0, 0, 0, survey.VietnamTime()), 20))
+	var phases []string
+	job, err := slicesOf(testImporter(s), 128).ImportFile(context.Background(), testImport("phases.csv"), strings.NewReader(file),
+		int64(len(file)), func(j ImportJob) {
+			if j.Phase == PhasePublishing && j.Progress.Stored != j.Progress.Total {
+				t.Errorf("finishing with %d of %d questionnaires stored", j.Progress.Stored, j.Progress.Total)
+			}
+			if len(phases) == 0 || phases[len(phases)-1] != j.Phase {
+				phases = append(phases, j.Phase)
+			}
+		})
+	if err != nil || job.State != ImportDone {
+		t.Fatalf("%v %+v", err, job)
+	}
+	if want := []string{PhaseChecking, PhaseWriting, PhasePublishing}; !slices.Equal(phases, want) {
+		t.Errorf("phases %q, want %q", phases, want)
+	}
+}
+
 // splitCSV splits a generated file (no quoted cells) into records.
 func splitCSV(file string) [][]string {
 	var out [][]string

@@ -82,6 +82,10 @@ func (run *importRun) write(ctx context.Context) error {
 
 // writeSlice writes one slice in a transaction of its own, with the job's progress.
 func (run *importRun) writeSlice(ctx context.Context, w sliceWork) error {
+	if len(w.rows) == 0 && run.progress.Stored == run.progress.Total && run.phase == PhaseWriting {
+		// Every questionnaire is in: what is left is their counts, held until now.
+		run.phase = PhasePublishing
+	}
 	var began time.Time
 	err := run.tx(ctx, func(tx writeTx) error {
 		began = time.Now()

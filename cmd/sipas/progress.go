@@ -59,6 +59,8 @@ func (p *importProgress) update(job models.ImportJob) {
 		fmt.Fprintf(p.w, "\r\033[Kwaiting for another import to finish (%d before this one)", job.Ahead)
 	case models.PhaseChecking:
 		fmt.Fprintf(p.w, "\r\033[Kchecking: %d rows read, %d good", pr.Read, pr.Checked)
+	case models.PhasePublishing:
+		fmt.Fprintf(p.w, "\r\033[Kstored all %d questionnaires; writing their counts", pr.Stored)
 	default:
 		fmt.Fprintf(p.w, "\r\033[Kstoring: %d of %d questionnaires (%d %%)", pr.Stored, pr.Total, percent(pr.Stored, pr.Total))
 	}

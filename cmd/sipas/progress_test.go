@@ -18,6 +18,7 @@ func TestImportProgress(t *testing.T) {
 		{State: models.ImportRunning, Phase: models.PhaseChecking, Progress: models.ImportProgress{Read: 1000, Checked: 1000}},
 		{State: models.ImportRunning, Phase: models.PhaseWriting, Progress: models.ImportProgress{Read: 1000, Checked: 1000, Total: 1000, Stored: 400}},
 		{State: models.ImportRunning, Phase: models.PhaseWriting, Progress: models.ImportProgress{Read: 1000, Checked: 1000, Total: 1000, Stored: 1000}},
+		{State: models.ImportRunning, Phase: models.PhasePublishing, Progress: models.ImportProgress{Read: 1000, Checked: 1000, Total: 1000, Stored: 1000}},
 	}
 	done := models.ImportJob{State: models.ImportDone, Progress: steps[4].Progress, LongestWrite: 80 * time.Millisecond, Slices: 1,
 		Result: models.ImportResult{Stored: 990, Repeated: 10, Offices: 2, Counters: 3}}
@@ -39,7 +40,7 @@ func TestImportProgress(t *testing.T) {
 		lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
 		if terminal {
 			for _, w := range []string{"\r\033[Kwaiting for another import to finish (1 before this one)", "\r\033[Kchecking: 1000 rows read, 1000 good",
-				"\r\033[Kstoring: 400 of 1000 questionnaires (40 %)", "\r\033[K"} {
+				"\r\033[Kstoring: 400 of 1000 questionnaires (40 %)", "\r\033[Kstored all 1000 questionnaires; writing their counts", "\r\033[K"} {
 				if !strings.Contains(got, w) {
 					t.Errorf("terminal: no %q in %q", w, got)
 				}
