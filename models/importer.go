@@ -22,13 +22,12 @@ type Importer struct {
 	limits sheets.Limits
 	poke   chan struct{}
 	// sliceRows is how many questionnaires the first slice transaction writes (the next
-	// ones as many as take sliceTime, see adapt); aggregateRows how many count rows other
-	// than counters' days are added up in memory before they are written; dayWindowRows
-	// how many responses' contributions to counters' days are held before they are
-	// added up and written (importslice.go).
-	sliceRows, aggregateRows, dayWindowRows int
-	sliceTime                               time.Duration
-	minSlice, maxSlice                      int // bounds of sliceRows
+	// ones as many as take sliceTime, see adapt); dayWindowRows how many responses'
+	// contributions are held before they are added up and their count rows written
+	// (importslice.go).
+	sliceRows, dayWindowRows int
+	sliceTime                time.Duration
+	minSlice, maxSlice       int // bounds of sliceRows
 	// yield is the pause between two slices, so that another process waiting for the
 	// database gets its turn (SQLite has one writer per file); 0 in serve, whose kiosks
 	// go through w.
@@ -40,7 +39,7 @@ type Importer struct {
 // sub is nil (a command); now is the clock (time.Now outside tests).
 func (s *Store) NewImporter(sub *Submitter, now func() time.Time) *Importer {
 	im := &Importer{s: s, w: s, limits: sheets.DefaultLimits(), poke: make(chan struct{}, 1),
-		sliceRows: defaultSliceRows, aggregateRows: defaultAggregateRows, dayWindowRows: defaultDayWindowRows,
+		sliceRows: defaultSliceRows, dayWindowRows: defaultDayWindowRows,
 		sliceTime: defaultSliceTime,
 		minSlice:  minSliceRows, maxSlice: maxSliceRows, now: now}
 	if sub != nil {
@@ -53,12 +52,9 @@ func (s *Store) NewImporter(sub *Submitter, now func() time.Time) *Importer {
 
 const (
 	defaultSliceRows = 2000
-	// defaultAggregateRows bounds the rows added up in memory at about 2 KB each (the
-	// official questionnaire's): 36 MB. A national file of half a year has 11,000 (a
-	// province's day, a counter's month, a province's field in a month).
-	defaultAggregateRows = 16384
-	// defaultDayWindowRows bounds the contributions held at about 150 bytes each: 30 MB.
-	// A file of that many responses or fewer writes each of its daily rows once.
+	// defaultDayWindowRows bounds the contributions held, at about 150 bytes each (the
+	// official questionnaire's): 30 MB. A file of that many responses or fewer writes each
+	// of its count rows once, without reading it.
 	defaultDayWindowRows = 200_000
 	// defaultSliceTime is how long a slice transaction should hold the write lock: a
 	// kiosk submission waits for at most about that.

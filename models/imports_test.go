@@ -96,16 +96,15 @@ func TestImportSlicesInvisibleUntilPublished(t *testing.T) {
 	})
 }
 
-// The counts an import writes in slices, with its monthly rows added up across them and
-// its counters' daily rows held in windows, written again (read and added to) when a day
-// comes back in a later window, are exactly those of its responses added up one by one.
+// The counts an import writes, held in windows and written again (read and added to) when
+// a day or a month comes back in a later window, are exactly those of its responses added
+// up one by one.
 func TestImportSliceCountsExact(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		file := string(paperFile(t, 1500, 5, time.Date(2025, 8, 1, 0, 0, 0, 0, survey.VietnamTime()), 3)) // few days: days recur
 		im := slicesOf(testImporter(s), 128)
-		im.aggregateRows = 40  // the monthly rows written several times
-		im.dayWindowRows = 300 // five windows, each with rows of the same days
+		im.dayWindowRows = 300 // five windows, each with rows of the same days and months
 		job := importFile(t, im, "exact.csv", file)
 		if job.State != ImportDone || job.Result.Stored != 1500 {
 			t.Fatalf("%+v", job)

@@ -20,17 +20,17 @@ import (
 // job's batch, so that readers see none of it until the job publishes.
 //
 // One goroutine reads and checks the rows, another prepares the slices (the rows' UUIDs
-// looked up, their answers encoded, their counts added up and packed) while the job's
+// looked up, their answers encoded and their contributions packed) while the job's
 // goroutine writes the current one. The responses are written as they come. Their
-// counts are not: a file in no particular order touches its rows again and again, and a
-// row written by an earlier slice must be read before it is added to. So the daily rows
-// of a counter (one or two responses each: as many rows as the file has responses) are
-// held as packed contributions, a few dozen bytes a response, up to dayWindowRows of
-// them, then added up in key order and written once each, without being read (keyFilter
-// says which an earlier window may have written). The other rows (a counter's month, a
-// province's day, a province's field in a month), few and added to by nearly every
-// slice, are added up in memory and written when there are aggregateRows of them, and
-// at the end.
+// counts are not: a file in no particular order comes back to the same rows again and
+// again, and a row written by an earlier slice must be read before it is added to. So
+// each response's contribution is held, packed in a few dozen bytes with the key of its
+// counter's day, up to dayWindowRows of them; then they are sorted by that key and added
+// up day after day, which gives every count row whole, each written once without being
+// read: a counter's day as its run ends, a province's day when the day ends, a counter's
+// month and a province's field in a month when the month ends. A file longer than the
+// window writes several windows; a row that an earlier one wrote (keyFilter says which
+// may have been) is read and added to.
 
 // sliceWork is one transaction of the second pass.
 type sliceWork struct {
@@ -157,7 +157,7 @@ func (run *importRun) writeCounts(tx writeTx, rows []countRow) error {
 	return nil
 }
 
-// produce reads the file again and sends its slices to out, then the monthly rows. One
+// produce reads the file again and sends its slices to out, then their counts. One
 // goroutine reads and checks the rows (parse) while this one prepares the slices, and
 // the job's goroutine writes them: three stages on the machine's cores.
 func (run *importRun) produce(ctx context.Context, out chan<- sliceWork) error {
@@ -169,8 +169,7 @@ func (run *importRun) produce(ctx context.Context, out chan<- sliceWork) error {
 		defer close(batches)
 		parsed <- run.parse(ctx, batches)
 	}()
-	p := &slicer{run: run, months: map[tallyKey]*survey.Counts{}, written: map[tallyKey]bool{},
-		days: newKeyFilter(int(run.progress.Total))} // a counter's daily row per response at most
+	p := &slicer{run: run, written: newKeyFilter(2 * int(run.progress.Total))} // a counter's day per response at most, and a few more
 	send := func(w sliceWork) error {
 		select {
 		case out <- w:
@@ -189,15 +188,8 @@ func (run *importRun) produce(ctx context.Context, out chan<- sliceWork) error {
 				return err
 			}
 			if len(p.window.entries) >= run.im.dayWindowRows {
-				if err := p.flushDays(send); err != nil {
+				if err := p.flushCounts(send); err != nil {
 					return err
-				}
-			}
-			if len(p.months) >= run.im.aggregateRows {
-				for _, w := range p.flushMonths() {
-					if err := send(w); err != nil {
-						return err
-					}
 				}
 			}
 		}
@@ -213,15 +205,7 @@ func (run *importRun) produce(ctx context.Context, out chan<- sliceWork) error {
 	if err := <-parsed; err != nil {
 		return err
 	}
-	if err := p.flushDays(send); err != nil {
-		return err
-	}
-	for _, w := range p.flushMonths() {
-		if err := send(w); err != nil {
-			return err
-		}
-	}
-	return nil
+	return p.flushCounts(send)
 }
 
 // parse reads the file again and sends its responses to out, as many a batch as the
@@ -287,16 +271,14 @@ type paperResponse struct {
 // slicer prepares the slices of one import.
 type slicer struct {
 	run     *importRun
-	months  map[tallyKey]*survey.Counts // other rows added up since they were last written
-	written map[tallyKey]bool           // other rows written before
-	window  dayWindow                   // counters' daily rows not written yet
-	days    *keyFilter                  // counters' daily rows written before, or maybe
+	window  dayWindow  // the contributions of the responses whose counts are not written yet
+	written *keyFilter // count rows written before, or maybe
 	// fresh: the first slice found none of its rows stored. Every UUID of a file derives
 	// from the file's content, so a file is stored whole or not at all (a failed import's
 	// rows are removed before another runs): the other slices are not looked up. Were one
 	// stored after all, the unique index on UUIDs would stop the import.
 	fresh bool
-	spare []*survey.Counts // counts packed already, to be used again (a million rows)
+	spare []*survey.Counts // counts packed already, to be used again
 }
 
 // newCounts returns empty counts, used before when there are.
@@ -345,33 +327,80 @@ func (p *slicer) slice(ctx context.Context, batch []paperResponse) (sliceWork, e
 		if err != nil {
 			return sliceWork{}, fmt.Errorf("row %d: %w", b.row, err)
 		}
-		keys := keysOf(r)
-		p.window.add(keys[0], &x)
-		for _, k := range keys[1:] {
-			c := p.months[k]
-			if c == nil {
-				c = p.newCounts()
-				p.months[k] = c
-			}
-			c.Add(&x)
-		}
+		p.window.add(keysOf(r)[0], &x)
 	}
 	w.stored = len(w.rows)
 	slices.SortFunc(w.rows, func(a, b Response) int { return strings.Compare(a.UUID, b.UUID) })
 	return w, nil
 }
 
-// flushDays adds up the daily rows held in the window, in key order, and sends them to
-// write in slices; the window is emptied.
-func (p *slicer) flushDays(send func(sliceWork) error) error {
+// flushCounts adds up the contributions held in the window, in key order, and sends the
+// count rows they make to be written, in slices; the window is emptied. In that order (a
+// counter's day, its day first) the responses come day after day, so that only one day's
+// provinces and one month's counters and fields are held at once.
+func (p *slicer) flushCounts(send func(sliceWork) error) error {
 	l := p.run.layout
-	part := int(p.run.sliceRows.Load())
 	var (
-		w   sliceWork
-		x   survey.Contribution
-		sum = l.New()
+		w       sliceWork
+		x       survey.Contribution
+		sum     = l.New()
+		daily   = map[tallyKey]*survey.Counts{} // the provinces of the current day
+		monthly = map[tallyKey]*survey.Counts{} // the counters and fields of the current month
+		day     int
 	)
+	emit := func(k tallyKey, c *survey.Counts, reused bool) error {
+		cr := countRow{key: k, responses: c.Responses, sumScore: c.SumScore, sumScore2: c.SumScore2}
+		switch {
+		case !p.written.mayHave(k):
+			cr.encoded = encodeLayoutCounts(l, c)
+			if !reused {
+				p.spare = append(p.spare, c)
+			}
+		case reused: // perhaps written by an earlier window: added to what is kept, later
+			cr.counts = l.New()
+			cr.counts.AddCounts(c)
+		default:
+			cr.counts = c
+		}
+		p.written.add(k)
+		w.counts = append(w.counts, cr)
+		if len(w.counts) < int(p.run.sliceRows.Load()) {
+			return nil
+		}
+		err := send(w)
+		w = sliceWork{}
+		return err
+	}
+	// flush emits the rows of rows, in key order, and empties it.
+	flush := func(rows map[tallyKey]*survey.Counts) error {
+		for _, k := range sortedKeysOf(rows) {
+			if err := emit(k, rows[k], false); err != nil {
+				return err
+			}
+		}
+		clear(rows)
+		return nil
+	}
+	add := func(rows map[tallyKey]*survey.Counts, k tallyKey, c *survey.Counts) {
+		r := rows[k]
+		if r == nil {
+			r = p.newCounts()
+			rows[k] = r
+		}
+		r.AddCounts(c)
+	}
 	err := p.window.each(func(k tallyKey, packed [][]byte) error {
+		if k.Period != day {
+			if err := flush(daily); err != nil {
+				return err
+			}
+			if k.Period/100 != day/100 {
+				if err := flush(monthly); err != nil {
+					return err
+				}
+			}
+			day = k.Period
+		}
 		sum.Reset()
 		for _, b := range packed {
 			if err := l.UnpackContribution(b, &x); err != nil {
@@ -379,52 +408,23 @@ func (p *slicer) flushDays(send func(sliceWork) error) error {
 			}
 			sum.Add(&x)
 		}
-		cr := countRow{key: k, responses: sum.Responses, sumScore: sum.SumScore, sumScore2: sum.SumScore2}
-		if p.days.mayHave(k) { // perhaps written by an earlier window: added to what is kept
-			cr.counts = l.New()
-			cr.counts.AddCounts(sum)
-		} else {
-			cr.encoded = encodeLayoutCounts(l, sum)
-		}
-		p.days.add(k)
-		w.counts = append(w.counts, cr)
-		if len(w.counts) >= part {
-			if err := send(w); err != nil {
-				return err
-			}
-			w, part = sliceWork{}, int(p.run.sliceRows.Load())
-		}
-		return nil
+		keys := keysOfDay(k)
+		add(monthly, keys[1], sum)
+		add(monthly, keys[2], sum)
+		add(daily, keys[3], sum)
+		return emit(k, sum, true)
 	})
+	if err == nil {
+		err = flush(daily)
+	}
+	if err == nil {
+		err = flush(monthly)
+	}
 	if err == nil && len(w.counts) > 0 {
 		err = send(w)
 	}
 	p.window.reset()
 	return err
-}
-
-// flushMonths turns the monthly rows added up so far into slices to write.
-func (p *slicer) flushMonths() []sliceWork {
-	keys := sortedKeysOf(p.months)
-	var out []sliceWork
-	part := int(p.run.sliceRows.Load())
-	for start := 0; start < len(keys); start += part {
-		var w sliceWork
-		for _, k := range keys[start:min(start+part, len(keys))] {
-			c := p.months[k]
-			cr := countRow{key: k, responses: c.Responses, sumScore: c.SumScore, sumScore2: c.SumScore2}
-			if p.written[k] {
-				cr.counts = c
-			} else {
-				cr.encoded = encodeLayoutCounts(p.run.layout, c)
-			}
-			p.written[k] = true
-			w.counts = append(w.counts, cr)
-		}
-		out = append(out, w)
-	}
-	p.months = map[tallyKey]*survey.Counts{}
-	return out
 }
 
 // sortedKeysOf lists the keys of counts in the tables' key order.
@@ -515,8 +515,8 @@ func (d *dayWindow) reset() {
 	d.entries, d.packed = d.entries[:0], d.packed[:0]
 }
 
-// keyFilter is a Bloom filter of count keys: whether a daily row may have been written
-// by an earlier slice of the import, in about 10 bits a row whatever the keys (an exact
+// keyFilter is a Bloom filter of count keys: whether a row may have been written by an
+// earlier window of the import, in about 10 bits a row whatever the keys (an exact
 // set of a million keys would take a hundred megabytes). It errs only on the safe side:
 // a row it wrongly thinks written is read before being written.
 type keyFilter struct {

@@ -253,14 +253,17 @@ const allFields = "*"
 // month at its counter, its month in its province and field, and its day in its province
 // (grain P, migration 8). The daily rows come first and last: D at index 0, P at 3.
 func keysOf(r NewResponse) [4]tallyKey {
-	day := survey.DayKey(r.SubmittedAt)
-	base := tallyKey{ProvinceID: r.ProvinceID, OfficeID: r.Counter.OfficeID, CounterID: r.Counter.ID, QuestionnaireID: r.QuestionnaireID,
-		Batch: r.ImportID}
-	d, m, f, p := base, base, base, base
-	d.Grain, d.Period, d.Field = "D", day, r.Submission.Field
-	m.Grain, m.Period, m.Field = "M", day/100, allFields
-	f.Grain, f.Period, f.Field, f.OfficeID, f.CounterID = "F", day/100, r.Submission.Field, 0, 0
-	p.Grain, p.Period, p.Field, p.OfficeID, p.CounterID = "P", day, allFields, 0, 0
+	return keysOfDay(tallyKey{Grain: "D", Period: survey.DayKey(r.SubmittedAt), ProvinceID: r.ProvinceID, OfficeID: r.Counter.OfficeID,
+		CounterID: r.Counter.ID, QuestionnaireID: r.QuestionnaireID, Field: r.Submission.Field, Batch: r.ImportID})
+}
+
+// keysOfDay lists, as keysOf does, the count rows that the responses of the counter's
+// day d (a key of grain D) add to, d first.
+func keysOfDay(d tallyKey) [4]tallyKey {
+	m, f, p := d, d, d
+	m.Grain, m.Period, m.Field = "M", d.Period/100, allFields
+	f.Grain, f.Period, f.OfficeID, f.CounterID = "F", d.Period/100, 0, 0
+	p.Grain, p.Field, p.OfficeID, p.CounterID = "P", allFields, 0, 0
 	return [4]tallyKey{d, m, f, p}
 }
 
