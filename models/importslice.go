@@ -1,12 +1,14 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -327,12 +329,20 @@ func (p *slicer) slice(ctx context.Context, batch []paperResponse) (sliceWork, e
 		if err != nil {
 			return sliceWork{}, fmt.Errorf("row %d: %w", b.row, err)
 		}
-		p.window.add(keysOf(r)[0], &x)
+		if err := p.window.add(keysOf(r)[0], &x); err != nil {
+			return sliceWork{}, fmt.Errorf("row %d: %w", b.row, err)
+		}
 	}
 	w.stored = len(w.rows)
 	slices.SortFunc(w.rows, func(a, b Response) int { return strings.Compare(a.UUID, b.UUID) })
 	return w, nil
 }
+
+// maxKeptRows bounds the rows of a slice that may be kept already: each is read and
+// decoded before it is added to, a few kilobytes a row while its slice is written and the
+// next one prepared (a million-row upload's later windows come back to every province's
+// days).
+const maxKeptRows = 1000
 
 // flushCounts adds up the contributions held in the window, in key order, and sends the
 // count rows they make to be written, in slices; the window is emptied. In that order (a
@@ -344,6 +354,7 @@ func (p *slicer) flushCounts(send func(sliceWork) error) error {
 		w       sliceWork
 		x       survey.Contribution
 		sum     = l.New()
+		kept    int                             // rows of w that may be kept already
 		daily   = map[tallyKey]*survey.Counts{} // the provinces of the current day
 		monthly = map[tallyKey]*survey.Counts{} // the counters and fields of the current month
 		day     int
@@ -364,11 +375,14 @@ func (p *slicer) flushCounts(send func(sliceWork) error) error {
 		}
 		p.written.add(k)
 		w.counts = append(w.counts, cr)
-		if len(w.counts) < int(p.run.sliceRows.Load()) {
+		if cr.counts != nil {
+			kept++
+		}
+		if len(w.counts) < int(p.run.sliceRows.Load()) && kept < maxKeptRows {
 			return nil
 		}
 		err := send(w)
-		w = sliceWork{}
+		w, kept = sliceWork{}, 0
 		return err
 	}
 	// flush emits the rows of rows, in key order, and empties it.
@@ -471,38 +485,88 @@ func (s *Store) storedResponses(ctx context.Context, batch []NewResponse) (map[s
 	return known, nil
 }
 
-// dayWindow holds count keys with the packed contributions of their responses, in one
-// arena, to be added up in key order.
+// dayWindow holds the keys of counters' days (grain D) with the packed contributions of
+// their responses, in one arena, to be added up in key order. A key is held in 32 bits a
+// column and its field as an index into fields: 36 bytes a response rather than a
+// tallyKey's 88 (a million-row upload in serve).
 type dayWindow struct {
 	entries []windowEntry
 	packed  []byte
+	fields  []string
+	fieldOf map[string]uint16
 }
 
 type windowEntry struct {
-	key      tallyKey
-	from, to int // the contribution in packed
+	day                                int32
+	province, office, counter, version uint32 // version: the questionnaire's
+	batch                              uint32
+	field                              uint16 // in fields
+	from, to                           uint32 // the contribution in packed
 }
 
-func (d *dayWindow) add(k tallyKey, x *survey.Contribution) {
+var errWindowRange = errors.New("a count key is out of the import window's range")
+
+// add holds x under the day key k.
+func (d *dayWindow) add(k tallyKey, x *survey.Contribution) error {
+	f, ok := d.fieldOf[k.Field]
+	if !ok {
+		if len(d.fields) > math.MaxUint16 {
+			return errWindowRange
+		}
+		if d.fieldOf == nil {
+			d.fieldOf = map[string]uint16{}
+		}
+		f = uint16(len(d.fields))
+		d.fields = append(d.fields, k.Field)
+		d.fieldOf[k.Field] = f
+	}
+	for _, id := range [...]uint{k.ProvinceID, k.OfficeID, k.CounterID, k.QuestionnaireID, k.Batch} {
+		if id > math.MaxUint32 {
+			return errWindowRange
+		}
+	}
 	from := len(d.packed)
 	d.packed = x.AppendPacked(d.packed)
-	d.entries = append(d.entries, windowEntry{key: k, from: from, to: len(d.packed)})
+	if len(d.packed) > math.MaxUint32 || k.Period > math.MaxInt32 || k.Period < 0 {
+		return errWindowRange
+	}
+	d.entries = append(d.entries, windowEntry{day: int32(k.Period), province: uint32(k.ProvinceID), office: uint32(k.OfficeID),
+		counter: uint32(k.CounterID), version: uint32(k.QuestionnaireID), batch: uint32(k.Batch), field: f,
+		from: uint32(from), to: uint32(len(d.packed))})
+	return nil
 }
 
-// each calls fn for every key held, in key order, with its packed contributions.
+// key is the tallyKey an entry holds.
+func (d *dayWindow) key(e windowEntry) tallyKey {
+	return tallyKey{Grain: "D", Period: int(e.day), ProvinceID: uint(e.province), OfficeID: uint(e.office), CounterID: uint(e.counter),
+		QuestionnaireID: uint(e.version), Field: d.fields[e.field], Batch: uint(e.batch)}
+}
+
+// sameKey says whether two entries hold the same key.
+func sameKey(a, b windowEntry) bool {
+	a.from, a.to, b.from, b.to = 0, 0, 0, 0
+	return a == b
+}
+
+// each calls fn for every key held, day by day (flushCounts needs the days in order; the
+// rest of the order is any), with its packed contributions.
 func (d *dayWindow) each(fn func(tallyKey, [][]byte) error) error {
-	slices.SortFunc(d.entries, func(a, b windowEntry) int { return compareTallyKeys(a.key, b.key) })
+	slices.SortFunc(d.entries, func(a, b windowEntry) int {
+		return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.province, b.province), cmp.Compare(a.office, b.office),
+			cmp.Compare(a.counter, b.counter), cmp.Compare(a.version, b.version), cmp.Compare(a.field, b.field),
+			cmp.Compare(a.batch, b.batch))
+	})
 	var packed [][]byte
 	for start := 0; start < len(d.entries); {
 		end := start + 1
-		for end < len(d.entries) && d.entries[end].key == d.entries[start].key {
+		for end < len(d.entries) && sameKey(d.entries[end], d.entries[start]) {
 			end++
 		}
 		packed = packed[:0]
 		for _, e := range d.entries[start:end] {
 			packed = append(packed, d.packed[e.from:e.to])
 		}
-		if err := fn(d.entries[start].key, packed); err != nil {
+		if err := fn(d.key(d.entries[start]), packed); err != nil {
 			return err
 		}
 		start = end
