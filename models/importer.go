@@ -31,8 +31,9 @@ type Importer struct {
 	// yield is the pause between two slices, so that another process waiting for the
 	// database gets its turn (SQLite has one writer per file); 0 in serve, whose kiosks
 	// go through w.
-	yield time.Duration
-	now   func() time.Time // the clock: no questionnaire of a file may be later
+	yield   time.Duration
+	cacheKB int64            // the page cache of the job's connection, on SQLite
+	now     func() time.Time // the clock: no questionnaire of a file may be later
 }
 
 // NewImporter returns an importer writing through sub (serve), or through the store when
@@ -42,8 +43,9 @@ func (s *Store) NewImporter(sub *Submitter, now func() time.Time) *Importer {
 		sliceRows: defaultSliceRows, dayWindowRows: defaultDayWindowRows,
 		sliceTime: defaultSliceTime,
 		minSlice:  minSliceRows, maxSlice: maxSliceRows, now: now}
+	im.cacheKB = importCacheKB
 	if sub != nil {
-		im.w = sub
+		im.w, im.cacheKB = sub, serveImportCacheKB
 	} else if !s.postgres {
 		im.yield = commandYield // when another process has the file open, see writeSlice
 	}
@@ -261,11 +263,16 @@ func (s *Store) gone(worker string, heartbeat *time.Time) bool {
 	return workerGone(worker, s.worker)
 }
 
-// importCacheKB is the page cache of an import's connection on SQLite (the default is
-// 2 MB): a slice writes thousands of rows all over the indexes of responses and counts,
-// and with the small cache their pages would be written out and read back within the
-// transaction.
-const importCacheKB = 16 << 10
+// importCacheKB is the page cache of a command's import connection on SQLite (the
+// default is 2 MB): a slice writes thousands of rows all over the indexes of responses
+// and counts, and with the small cache their pages would be written out and read back
+// within the transaction. In serve it is serveImportCacheKB: there the cache cost three
+// times its size in resident memory by the end of a million-row upload (serve peaked at
+// 161 MB instead of 112 MB, against SPEC §7's 150 MB), for a job 10 % quicker.
+const (
+	importCacheKB      = 16 << 10
+	serveImportCacheKB = 4 << 10
+)
 
 // importCheckpointPages lets the write-ahead log of an import's connection grow to this
 // many pages before it is copied into the database: a page that several slices change
@@ -275,7 +282,7 @@ const importCheckpointPages = 8192
 // writerConn runs fn with a session on a connection of its own, on SQLite with a larger
 // page cache, later checkpoints and synchronous=NORMAL (see durable), set back when fn
 // returns (the connection goes back to the pool, and the memory with it).
-func (s *Store) writerConn(ctx context.Context, fn func(db *gorm.DB) error) error {
+func (s *Store) writerConn(ctx context.Context, cacheKB int64, fn func(db *gorm.DB) error) error {
 	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
 		db := conn.Session(&gorm.Session{}) // each statement starts afresh, on the one connection
 		if s.postgres {
@@ -296,7 +303,7 @@ func (s *Store) writerConn(ctx context.Context, fn func(db *gorm.DB) error) erro
 			}
 			return nil
 		}
-		if err := set(-importCacheKB, importCheckpointPages, sqliteNormal); err != nil {
+		if err := set(-cacheKB, importCheckpointPages, sqliteNormal); err != nil {
 			return err
 		}
 		defer func() {

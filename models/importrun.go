@@ -125,7 +125,7 @@ func (im *Importer) runClaimed(ctx context.Context, id uint, file io.ReaderAt, p
 	}
 	run := &importRun{im: im, row: row, file: file, now: im.now(), onProgress: progress, phase: PhaseChecking}
 	run.sliceRows.Store(int64(im.sliceRows))
-	err := im.s.writerConn(ctx, func(db *gorm.DB) error {
+	err := im.s.writerConn(ctx, im.cacheKB, func(db *gorm.DB) error {
 		run.db = db
 		defer func() { run.db = nil }() // the connection goes back to the pool
 		return run.do(ctx)
