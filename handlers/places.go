@@ -244,13 +244,14 @@ func (a *App) renderOffice(c echo.Context, status int, form *placeForm, errs for
 	for k, v := range newErrs {
 		all["new-"+k] = v
 	}
+	fields := a.fieldOptions(c, q)
 	names := map[string]string{}
-	for _, f := range q.Fields.Options {
-		names[f.Value] = f.Label.In(p.Lang)
+	for _, f := range fields[1:] { // after "ask the citizen"
+		names[f.Value] = f.Label
 	}
 	return c.Render(status, "office", officePage{basePage: p, Province: pr, Office: o, Counters: counters, Errors: all,
 		Settings:   formCtx{Lang: p.Lang, Prefix: "office-", Form: *form, Errors: errs},
-		NewCounter: formCtx{Lang: p.Lang, Prefix: "counter-", Form: newForm, Errors: newErrs, Fields: a.fieldOptions(c, q)},
+		NewCounter: formCtx{Lang: p.Lang, Prefix: "counter-", Form: newForm, Errors: newErrs, Fields: fields},
 		FieldNames: names})
 }
 

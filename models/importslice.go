@@ -37,13 +37,13 @@ import (
 // sliceWork is one transaction of the second pass.
 type sliceWork struct {
 	rows   []Response // new responses, by UUID
-	counts []countRow // in key order
-	done   int64      // questionnaires the slice accounts for (new or already stored)
-	stored int        // of those, new
+	counts []countRow
+	done   int64 // questionnaires the slice accounts for (new or already stored)
+	stored int   // of those, new
 }
 
 // countRow is a count row to write: new to the database, with its packed counts; or
-// perhaps kept already (written by an earlier slice), with its counts to add to the
+// perhaps kept already (written by an earlier window), with its counts to add to the
 // kept ones.
 type countRow struct {
 	key                 tallyKey
@@ -296,7 +296,7 @@ func (p *slicer) newCounts() *survey.Counts {
 
 // slice prepares a slice of responses: those already stored are counted as repeated (a
 // UUID stored with other answers is a problem of its row, which stops the import), the
-// others' rows and counts are built, in key order.
+// others' rows are built and their contributions held in the window.
 func (p *slicer) slice(ctx context.Context, batch []paperResponse) (sliceWork, error) {
 	responses := make([]NewResponse, len(batch))
 	for i, b := range batch {

@@ -9,7 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
 
 	"sipas/survey"
 )
@@ -117,19 +118,18 @@ func (q TallyQuery) pieces(prints map[int]string) []tallyPiece {
 		if lastWithData == 0 {
 			continue
 		}
-		switch {
-		case q.monthByMonth():
+		if q.monthByMonth() {
 			for month := m[0]; month <= lastWithData; month = nextMonth(month) {
 				if _, ok := prints[month]; ok {
 					out = append(out, months(month, month))
 				}
 			}
-		case lastWithData > m[0]:
-			out = append(out, months(m[0], prevMonth(lastWithData)))
-			fallthrough
-		default:
-			out = append(out, months(lastWithData, lastWithData))
+			continue
 		}
+		if lastWithData > m[0] {
+			out = append(out, months(m[0], prevMonth(lastWithData)))
+		}
+		out = append(out, months(lastWithData, lastWithData))
 	}
 	for _, d := range spans.Days {
 		out = append(out, tallyPiece{q.dayGrain(), d[0], d[1], d[0] / 100, d[1] / 100})
@@ -327,58 +327,34 @@ func pieceReaders() int { return min(runtime.GOMAXPROCS(0), 4) }
 // readPieces reads the pieces not found in the cache, several at once, and keeps them.
 // A piece that two reads need is read once.
 func (s *Store) readPieces(ctx context.Context, reads []*pieceRead) error {
-	var missing, again []*pieceRead
-	byKey := map[string]*pieceRead{}
-	for _, r := range reads {
-		switch _, twice := byKey[r.key]; {
-		case r.counts != nil:
-		case twice:
-			again = append(again, r)
-		default:
-			byKey[r.key] = r
-			missing = append(missing, r)
-		}
-	}
-	defer func() {
-		for _, r := range again {
-			r.counts = byKey[r.key].counts
-		}
-	}()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	first := map[string]*pieceRead{} // the read of each missing piece
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(pieceReaders())
 	db := s.db.WithContext(ctx)
-	var (
-		next   atomic.Int64
-		wg     sync.WaitGroup
-		failed = make(chan error, 1)
-	)
-	for range min(pieceReaders(), len(missing)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1)) - 1; i < len(missing) && ctx.Err() == nil; i = int(next.Add(1)) - 1 {
-				r := missing[i]
-				counts := map[string]*survey.Tally{}
-				if err := r.query.read(db, counts, r.piece.grain, r.piece.from, r.piece.to); err != nil {
-					select {
-					case failed <- err:
-					default:
-					}
-					cancel()
-					return
-				}
-				r.counts = counts
-				s.tallyCache.put(r.key, r.print, counts)
+	for _, r := range reads {
+		if _, seen := first[r.key]; r.counts != nil || seen {
+			continue
+		}
+		first[r.key] = r
+		g.Go(func() error {
+			counts := map[string]*survey.Tally{}
+			if err := r.query.read(db, counts, r.piece.grain, r.piece.from, r.piece.to); err != nil {
+				return err
 			}
-		}()
+			r.counts = counts
+			s.tallyCache.put(r.key, r.print, counts)
+			return nil
+		})
 	}
-	wg.Wait()
-	select {
-	case err := <-failed:
+	if err := g.Wait(); err != nil {
 		return err
-	default:
 	}
-	return ctx.Err()
+	for _, r := range reads {
+		if r.counts == nil {
+			r.counts = first[r.key].counts
+		}
+	}
+	return nil
 }
 
 // scopedPeriods lists the period keys from..to of a grain (YYYYMM months for M and F,
