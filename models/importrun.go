@@ -208,34 +208,42 @@ func (run *importRun) check(ctx context.Context) ([]survey.Message, bool, *surve
 		places   = survey.NewPaperPlaces()
 		scope    = provinceSet(run.row.Scope)
 	)
-	for len(problems) < survey.MaxPaperErrors {
-		n, cells, err := rd.Next()
-		if err == io.EOF {
-			break
+	readCtx, stopReading := context.WithCancel(ctx)
+	records, readErr := readAhead(readCtx, rd)
+	defer func() { // the reader stops before the file is read again or closed
+		stopReading()
+		for range records {
 		}
-		if err != nil {
-			broken = err
-			break
-		}
-		run.progress.Read++
-		row, rowProblems, ok := f.Row(n, cells)
-		switch {
-		case !ok:
-		case len(rowProblems) > 0:
-			problems = append(problems, rowProblems...)
-		case scope != nil && !scope[row.Unit.ID]:
-			problems = append(problems, &survey.PaperError{Row: row.Row, Column: survey.ColProvince,
-				Msg: survey.Msg("paper.problem.other_province", row.Unit.Code, row.Unit.Name)})
-		default:
-			if perr := places.Add(row); perr != nil {
-				problems = append(problems, perr)
-				break
+	}()
+rows:
+	for batch := range records {
+		for _, rec := range batch {
+			run.progress.Read++
+			row, rowProblems, ok := f.Row(rec.n, rec.cells)
+			switch {
+			case !ok:
+			case len(rowProblems) > 0:
+				problems = append(problems, rowProblems...)
+			case scope != nil && !scope[row.Unit.ID]:
+				problems = append(problems, &survey.PaperError{Row: row.Row, Column: survey.ColProvince,
+					Msg: survey.Msg("paper.problem.other_province", row.Unit.Code, row.Unit.Name)})
+			default:
+				if perr := places.Add(row); perr != nil {
+					problems = append(problems, perr)
+					break
+				}
+				run.progress.Checked++
 			}
-			run.progress.Checked++
+			if len(problems) >= survey.MaxPaperErrors {
+				break rows
+			}
 		}
 		if err := run.beat(ctx, false); err != nil {
 			return nil, false, nil, err
 		}
+	}
+	if len(problems) < survey.MaxPaperErrors { // the reader came to the end of the file, or to what stopped it
+		broken = <-readErr
 	}
 	run.progress.Total = int64(f.Rows())
 	more := len(problems) >= survey.MaxPaperErrors
@@ -257,6 +265,55 @@ func (run *importRun) check(ctx context.Context) ([]survey.Message, bool, *surve
 	}
 	run.sum = f.Sum()
 	return out, more, places, nil
+}
+
+// sheetRecord is a row as the file gives it: its number and its cells.
+type sheetRecord struct {
+	n     int
+	cells []string
+}
+
+// readAheadRows is how many rows readAhead hands over at a time: enough that passing
+// them costs nothing beside reading them.
+const readAheadRows = 512
+
+// readAhead reads rd's rows on a goroutine of its own and sends them in batches, so that
+// the first pass reads the file on one core while it checks the rows on the other. The
+// batches end when the file does or ctx is done; then the error channel gives why (nil
+// at the end of the file).
+func readAhead(ctx context.Context, rd *sheets.Reader) (<-chan []sheetRecord, <-chan error) {
+	out := make(chan []sheetRecord, 2)
+	ended := make(chan error, 1)
+	go func() {
+		defer close(out)
+		batch := make([]sheetRecord, 0, readAheadRows)
+		for {
+			n, cells, err := rd.Next()
+			if err == nil {
+				batch = append(batch, sheetRecord{n: n, cells: cells})
+				if len(batch) < readAheadRows {
+					continue
+				}
+			}
+			if len(batch) > 0 {
+				select {
+				case out <- batch:
+				case <-ctx.Done():
+					ended <- ctx.Err()
+					return
+				}
+				batch = make([]sheetRecord, 0, readAheadRows)
+			}
+			if err != nil {
+				if err == io.EOF {
+					err = nil
+				}
+				ended <- err
+				return
+			}
+		}
+	}()
+	return out, ended
 }
 
 // sheetProblem turns a problem of the file into its message; any other error is

@@ -459,18 +459,20 @@ func blankRecord(rec []string) bool {
 // hashRecord adds a non-blank record to the hash that identifies a file by its cells,
 // not its bytes: the same rows read from a CSV or from an XLSX, with or without blank
 // rows and trailing empty cells, hash the same.
-func hashRecord(h hash.Hash, rec []string) {
-	var n [binary.MaxVarintLen64]byte
+func hashRecord(h hash.Hash, buf []byte, rec []string) []byte {
 	end := len(rec)
 	for end > 0 && strings.TrimSpace(rec[end-1]) == "" {
 		end--
 	}
-	h.Write(n[:binary.PutUvarint(n[:], uint64(end))])
+	// One Write per record: the hash costs far less in one piece than cell by cell.
+	buf = binary.AppendUvarint(buf[:0], uint64(end))
 	for _, v := range rec[:end] {
 		v = strings.TrimSpace(v)
-		h.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
-		h.Write([]byte(v))
+		buf = binary.AppendUvarint(buf, uint64(len(v)))
+		buf = append(buf, v...)
 	}
+	h.Write(buf)
+	return buf
 }
 
 // paperUUID is the response UUID of the i-th questionnaire (0-based, blank rows not

@@ -20,6 +20,7 @@ type PaperFile struct {
 	now            time.Time
 	cols           []paperColumn
 	hash           hash.Hash          // the first pass's
+	record         []byte             // a record's bytes as hashed, kept for the next
 	sum            *[sha256.Size]byte // the second pass's: the first pass's Sum
 	rows           int                // questionnaires so far, blank rows not counted
 	answers        bool               // rows come with their submissions
@@ -72,7 +73,7 @@ func (f *PaperFile) Row(n int, cells []string) (row PaperRow, problems PaperErro
 
 func (f *PaperFile) hashRecord(cells []string) {
 	if f.hash != nil {
-		hashRecord(f.hash, cells)
+		f.record = hashRecord(f.hash, f.record, cells)
 	}
 }
 

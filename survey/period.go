@@ -6,13 +6,21 @@ import (
 	"time"
 )
 
-// VietnamTime is the zone every period and day is counted in (UTC+7, no daylight saving).
-func VietnamTime() *time.Location { return time.FixedZone("ICT", 7*60*60) }
+// vietnamOffset is Vietnam's offset from UTC: seven hours, with no daylight saving.
+const vietnamOffset = 7 * time.Hour
 
-// DayKey is t's calendar day in Vietnam as YYYYMMDD.
+// vietnamZone is made once: time.FixedZone allocates, and the import and the kiosk ask
+// for the zone of every row. A time.Location is never changed once made.
+var vietnamZone = time.FixedZone("ICT", int(vietnamOffset/time.Second))
+
+// VietnamTime is the zone every period and day is counted in (UTC+7, no daylight saving).
+func VietnamTime() *time.Location { return vietnamZone }
+
+// DayKey is t's calendar day in Vietnam as YYYYMMDD. It shifts t into UTC rather than
+// converting it: the same day, without a zone look-up.
 func DayKey(t time.Time) int {
-	t = t.In(VietnamTime())
-	return t.Year()*10000 + int(t.Month())*100 + t.Day()
+	y, m, d := t.UTC().Add(vietnamOffset).Date()
+	return y*10000 + int(m)*100 + d
 }
 
 // MonthKey is t's calendar month in Vietnam as YYYYMM.
