@@ -21,20 +21,22 @@ func (s *Store) CountsVersion(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// bumpCountsSQL bumps the counts version; on SQLite it is one of the write path's
-// prepared statements (stmts.go).
-const bumpCountsSQL = "UPDATE counts_version SET n = n + 1 WHERE id = 1"
+// bumpCountsSQL bumps the counts version and gives the new one; on SQLite it is one of
+// the write path's prepared statements (stmts.go).
+const bumpCountsSQL = "UPDATE counts_version SET n = n + 1 WHERE id = 1 RETURNING n"
 
 // bumpCountsVersion makes the transaction's changes of kept counts visible to the caches:
-// every writer of shared (batch 0) count rows calls it, once a transaction.
-func bumpCountsVersion(tx writeTx) error {
+// every writer of shared (batch 0) count rows calls it, once a transaction. It returns
+// the version the transaction makes, which recentCounts relies on.
+func bumpCountsVersion(tx writeTx) (int64, error) {
+	var n int64
 	stmt, err := tx.stmt(bumpCountsSQL)
 	if err == nil {
-		_, err = stmt.ExecContext(tx.Statement.Context)
+		err = stmt.QueryRowContext(tx.Statement.Context).Scan(&n)
 		stmt.Close()
 	}
 	if err != nil {
-		return fmt.Errorf("bump the counts version: %w", err)
+		return 0, fmt.Errorf("bump the counts version: %w", err)
 	}
-	return nil
+	return n, nil
 }

@@ -30,11 +30,12 @@ type Store struct {
 	postgres bool
 	parsed   sync.Map // questionnaire ID → *survey.Questionnaire; versions are immutable
 
-	tallyCache tallyCache // sums of closed months and days, see tallycache.go
-	prints     printsMemo // the months' fingerprints at the last counts version read
-	stmts      stmtCache  // the write path's prepared statements, see stmts.go
-	lock       *os.File   // SQLite: a shared lock on <file>.lock while open, see backup.go
-	worker     string     // this process in the import jobs it runs, see worker.go
+	tallyCache tallyCache    // sums of closed months and days, see tallycache.go
+	prints     printsMemo    // the months' fingerprints at the last counts version read
+	stmts      stmtCache     // the write path's prepared statements, see stmts.go
+	recent     *recentCounts // the count rows the kiosk writer wrote last, see recentcounts.go
+	lock       *os.File      // SQLite: a shared lock on <file>.lock while open, see backup.go
+	worker     string        // this process in the import jobs it runs, see worker.go
 }
 
 // Open connects to dsn: a postgres:// URL selects PostgreSQL, anything else is the path of
@@ -80,7 +81,7 @@ func Open(dsn string) (*Store, error) {
 		sqlDB.SetMaxIdleConns(8)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, postgres: pg, lock: lock, worker: newWorkerID()}
+	s := &Store{db: db, postgres: pg, lock: lock, worker: newWorkerID(), recent: newRecentCounts()}
 	if err := s.migrate(); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", Redact(dsn), err)

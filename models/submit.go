@@ -53,12 +53,15 @@ const (
 // transaction's look-up and its insert: the unique index then refuses the insert, and the
 // transaction runs again, which finds that response stored (a repeat, or a conflict).
 func (s *Store) SubmitResponses(ctx context.Context, batch []NewResponse) ([]Outcome, error) {
-	var outcomes []Outcome
-	var err error
+	var (
+		outcomes []Outcome
+		written  savedCounts
+		err      error
+	)
 	for attempt := 0; attempt < 3; attempt++ {
 		err = s.runTx(ctx, func(tx writeTx) error {
 			var err error
-			outcomes, err = submitResponses(tx, batch)
+			outcomes, written, err = submitPrepared(tx, prepareBatch(batch), s.recent)
 			return err
 		})
 		if !isUniqueViolation(err) {
@@ -66,7 +69,11 @@ func (s *Store) SubmitResponses(ctx context.Context, batch []NewResponse) ([]Out
 		}
 	}
 	if err != nil {
+		s.recent.forget() // take forgot the rows it handed over; the others are forgotten too, to be sure
 		return nil, fmt.Errorf("store %s: %w", batchName(batch), err)
+	}
+	if written.version != 0 {
+		s.recent.put(written.version, written.rows)
 	}
 	return outcomes, nil
 }
@@ -105,9 +112,6 @@ func batchName(batch []NewResponse) string {
 
 // submitResponses is the body of SubmitResponses inside the caller's transaction tx, so
 // that an import can store its responses in the same transaction as its new counters.
-func submitResponses(tx writeTx, batch []NewResponse) ([]Outcome, error) {
-	return submitPrepared(tx, prepareBatch(batch))
-}
 
 // preparedBatch is a batch with the work that needs no database done: the answers
 // encoded, their rows built and their counts added up as if every response were new.
@@ -134,14 +138,21 @@ func prepareBatch(batch []NewResponse) preparedBatch {
 	return p
 }
 
-// submitPrepared stores the new responses of a prepared batch with their counts. When a
-// response turns out to be a repeat or a conflict, the counts are added up again from
-// the new ones only.
-func submitPrepared(tx writeTx, p preparedBatch) ([]Outcome, error) {
+// savedCounts are the count rows a transaction wrote and the counts version it made, to
+// be remembered once it has committed (recentCounts); version 0 when it wrote none.
+type savedCounts struct {
+	version int64
+	rows    tallySet
+}
+
+// submitPrepared stores the new responses of a prepared batch with their counts, adding
+// to the rows that recent remembers. When a response turns out to be a repeat or a
+// conflict, the counts are added up again from the new ones only.
+func submitPrepared(tx writeTx, p preparedBatch, recent *recentCounts) ([]Outcome, savedCounts, error) {
 	outcomes := make([]Outcome, len(p.batch))
 	known, err := existingResponses(tx, p.batch)
 	if err != nil {
-		return nil, err
+		return nil, savedCounts{}, err
 	}
 	rows := p.rows[:0:0]
 	for i, row := range p.rows {
@@ -157,7 +168,7 @@ func submitPrepared(tx writeTx, p preparedBatch) ([]Outcome, error) {
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
-		return outcomes, nil
+		return outcomes, savedCounts{}, nil
 	}
 	counts := p.counts
 	if len(rows) < len(p.rows) {
@@ -169,18 +180,19 @@ func submitPrepared(tx writeTx, p preparedBatch) ([]Outcome, error) {
 		}
 	}
 	if err := insertResponses(tx, rows); err != nil {
-		return nil, err
+		return nil, savedCounts{}, err
 	}
 	if err := insertHeld(tx, p.batch, outcomes); err != nil {
-		return nil, err
+		return nil, savedCounts{}, err
 	}
 	if err := countDeviceDays(tx, p.batch, outcomes); err != nil {
-		return nil, err
+		return nil, savedCounts{}, err
 	}
-	if err := counts.save(tx); err != nil {
-		return nil, err
+	version, err := counts.saveRecent(tx, recent)
+	if err != nil {
+		return nil, savedCounts{}, err
 	}
-	return outcomes, nil
+	return outcomes, savedCounts{version: version, rows: counts}, nil
 }
 
 // existingResponses finds the stored responses among the batch's UUIDs.
@@ -318,15 +330,42 @@ var tallyColumns = append(append([]string{}, keyColumns...), "responses", "sum_s
 // concurrent writer can slip in between the read and the write. An import writes rows
 // of its own batch, which no other writer touches (importslice.go).
 func (ts tallySet) save(tx writeTx) error {
+	_, err := ts.saveRecent(tx, nil)
+	return err
+}
+
+// saveRecent is save with the current rows that recent remembers added to rather than
+// read (recent may be nil). It returns the version the transaction made: once it commits, the
+// set holds the rows as written, for recentCounts.put.
+func (ts tallySet) saveRecent(tx writeTx, recent *recentCounts) (int64, error) {
 	if tx.postgres() {
 		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", sharedCountsLock).Error; err != nil {
-			return fmt.Errorf("lock counts: %w", err)
+			return 0, fmt.Errorf("lock counts: %w", err)
 		}
 	}
-	if err := bumpCountsVersion(tx); err != nil {
-		return err
+	version, err := bumpCountsVersion(tx)
+	if err != nil {
+		return 0, err
 	}
-	return ts.write(tx, ts.sortedKeys())
+	keys := ts.sortedKeys()
+	read := keys
+	if recent != nil {
+		current := recent.take(version, keys)
+		read = make([]tallyKey, 0, len(keys)-len(current))
+		for _, k := range keys {
+			t, ok := current[k]
+			if !ok {
+				read = append(read, k)
+				continue
+			}
+			t.Add(ts[k].t) // as addStored adds to a row read, in the same order
+			ts[k] = tallyEntry{t: t, own: true}
+		}
+	}
+	if err := ts.addStored(tx, read); err != nil {
+		return 0, err
+	}
+	return version, ts.write(tx, keys)
 }
 
 // sharedCountsLock is the PostgreSQL advisory lock that serialises the writers of the
@@ -334,12 +373,9 @@ func (ts tallySet) save(tx writeTx) error {
 // its own rows alone, and the import leaves the kiosks alone.
 const sharedCountsLock = 0x5195a5
 
-// write adds the counts kept under keys to the set's, then writes the rows of keys in
-// the order given.
+// write writes the set's rows of keys, in the order given: save has added the kept
+// counts in.
 func (ts tallySet) write(tx writeTx, keys []tallyKey) error {
-	if err := ts.addStored(tx, keys); err != nil {
-		return err
-	}
 	w := newRowWriter(tx, upsertTalliesSQL, len(tallyColumns))
 	defer w.close()
 	for _, k := range keys {
