@@ -38,23 +38,23 @@ func compareTallyKeys(a, b tallyKey) int {
 		cmp.Compare(a.Field, b.Field), cmp.Compare(a.Batch, b.Batch))
 }
 
-// rowWriter writes rows through a statement of many rows prepared once for the
-// transaction (preparing costs more than running it; GORM's statement cache would
-// prepare again in every transaction), and the last few rows one by one.
+// rowWriter writes rows through statements of many rows prepared once (preparing costs
+// more than running one; GORM's statement cache would prepare again in every
+// transaction): writerChunk rows at a time, then the rest in chunks of at most
+// smallChunk (chunkOf).
 type rowWriter struct {
-	tx   writeTx
-	sql  string // with %s where the VALUES list goes
-	cols int
-	full *sql.Stmt // the statement of writerChunk rows, once borrowed
-	one  *sql.Stmt // the statement of one row, once borrowed
-	args []any
-	rows int
+	tx    writeTx
+	sql   string // with %s where the VALUES list goes
+	cols  int
+	stmts map[int]*sql.Stmt // by rows, once borrowed
+	args  []any
+	rows  int
 }
 
 const writerChunk = 100
 
 func newRowWriter(tx writeTx, sqlFormat string, cols int) *rowWriter {
-	return &rowWriter{tx: tx, sql: sqlFormat, cols: cols}
+	return &rowWriter{tx: tx, sql: sqlFormat, cols: cols, stmts: map[int]*sql.Stmt{}}
 }
 
 // add queues one row (its values, flattened: key values first) and writes a full chunk.
@@ -64,37 +64,36 @@ func (w *rowWriter) add(key []any, values ...any) error {
 	if w.rows < writerChunk {
 		return nil
 	}
-	if w.full == nil {
-		stmt, err := w.tx.stmt(fmt.Sprintf(w.sql, valuesList(w.tx.postgres(), writerChunk, w.cols)))
-		if err != nil {
-			return err
-		}
-		w.full = stmt
-	}
-	_, err := w.full.ExecContext(w.tx.Statement.Context, w.args...)
-	w.reset()
-	return err
+	defer w.reset()
+	return w.exec(w.args)
 }
 
-// flush writes the queued rows, one by one: statements of few fixed sizes stay prepared.
+// flush writes the queued rows.
 func (w *rowWriter) flush() error {
-	if w.rows == 0 {
-		return nil
-	}
-	if w.one == nil {
-		stmt, err := w.tx.stmt(fmt.Sprintf(w.sql, valuesList(w.tx.postgres(), 1, w.cols)))
-		if err != nil {
-			return err
-		}
-		w.one = stmt
-	}
 	defer w.reset()
-	for start := 0; start < len(w.args); start += w.cols {
-		if _, err := w.one.ExecContext(w.tx.Statement.Context, w.args[start:start+w.cols]...); err != nil {
+	for start := 0; start < w.rows; {
+		n := chunkOf(w.rows - start)
+		if err := w.exec(w.args[start*w.cols : (start+n)*w.cols]); err != nil {
 			return err
 		}
+		start += n
 	}
 	return nil
+}
+
+// exec writes the rows of args through the statement of as many rows.
+func (w *rowWriter) exec(args []any) error {
+	n := len(args) / w.cols
+	stmt, ok := w.stmts[n]
+	if !ok {
+		var err error
+		if stmt, err = w.tx.stmt(fmt.Sprintf(w.sql, valuesList(w.tx.postgres(), n, w.cols))); err != nil {
+			return err
+		}
+		w.stmts[n] = stmt
+	}
+	_, err := stmt.ExecContext(w.tx.Statement.Context, args...)
+	return err
 }
 
 func (w *rowWriter) reset() {
@@ -103,10 +102,8 @@ func (w *rowWriter) reset() {
 }
 
 func (w *rowWriter) close() {
-	for _, s := range []*sql.Stmt{w.full, w.one} {
-		if s != nil {
-			s.Close()
-		}
+	for _, s := range w.stmts {
+		s.Close()
 	}
 }
 

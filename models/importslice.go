@@ -462,10 +462,7 @@ func (s *Store) storedResponses(ctx context.Context, batch []NewResponse) (map[s
 	}
 	ids := uuidsOf(batch)
 	for start := 0; start < len(ids); {
-		n := lookupChunks[0]
-		for n > len(ids)-start {
-			n = lookupChunks[slices.Index(lookupChunks[:], n)+1]
-		}
+		n := chunkOf(len(ids) - start)
 		query := existingResponsesSQL(s.postgres, n)
 		var rows *sql.Rows
 		if stmt, ok := s.stmts.get(query); ok {

@@ -27,12 +27,10 @@ type stmtCache struct {
 func (c *stmtCache) prepare(ctx context.Context, db *sql.DB) error {
 	c.m = map[string]*sql.Stmt{}
 	queries := []string{kioskQuery, bumpCountsSQL}
-	for _, n := range []int{1, writerChunk} {
+	for _, n := range chunkSizes() {
 		queries = append(queries, fmt.Sprintf(upsertTalliesSQL, valuesList(false, n, len(tallyColumns))),
-			fmt.Sprintf(insertResponsesSQL, valuesList(false, n, len(responseColumns))))
-	}
-	for _, n := range lookupChunks {
-		queries = append(queries, existingResponsesSQL(false, n), storedTalliesSQL(false, n))
+			fmt.Sprintf(insertResponsesSQL, valuesList(false, n, len(responseColumns))),
+			existingResponsesSQL(false, n), storedTalliesSQL(false, n))
 	}
 	for _, q := range queries {
 		s, err := db.PrepareContext(ctx, q)
@@ -79,36 +77,51 @@ func (w writeTx) stmt(query string) (*sql.Stmt, error) {
 	return w.Statement.ConnPool.PrepareContext(ctx, query)
 }
 
-// lookupChunks are the numbers of rows the write path's lookups (stored UUIDs, stored
-// counts) read at a time, largest first: a kiosk's batch of a few dozen responses then
-// takes a few statements rather than one a row, and every size stays prepared.
-var lookupChunks = [...]int{writerChunk, 10, 1}
+// smallChunk is the most rows a statement of the write path takes below writerChunk:
+// there is a statement for every number of rows up to it, so that a kiosk's batch of a
+// few responses is one statement of each kind, not one a row (each run through
+// database/sql costs about as much as the row it writes).
+const smallChunk = 16
 
-// queryChunks runs a query of many rows over args (width values a row) in chunks of the
-// sizes of lookupChunks, each through the statement sqlFor(size), and scan reads each
-// chunk's result.
+// chunkSizes are the numbers of rows the write path's statements take, one prepared
+// statement of each kind for each.
+func chunkSizes() []int {
+	sizes := []int{writerChunk}
+	for n := smallChunk; n >= 1; n-- {
+		sizes = append(sizes, n)
+	}
+	return sizes
+}
+
+// chunkOf is how many of rows the next statement takes: writerChunk while there are as
+// many, then at most smallChunk.
+func chunkOf(rows int) int {
+	if rows >= writerChunk {
+		return writerChunk
+	}
+	return min(rows, smallChunk)
+}
+
+// queryChunks runs a query of many rows over args (width values a row) in chunks
+// (chunkOf), each through the statement sqlFor(size), and scan reads each chunk's result.
 func (w writeTx) queryChunks(sqlFor func(rows int) string, width int, args []any, scan func(*sql.Rows) error) error {
-	var stmts [len(lookupChunks)]*sql.Stmt
+	stmts := map[int]*sql.Stmt{}
 	defer func() {
 		for _, s := range stmts {
-			if s != nil {
-				s.Close()
-			}
+			s.Close()
 		}
 	}()
 	for start, rows := 0, len(args)/width; start < rows; {
-		i := 0
-		for lookupChunks[i] > rows-start {
-			i++
-		}
-		n := lookupChunks[i]
-		if stmts[i] == nil {
+		n := chunkOf(rows - start)
+		stmt, ok := stmts[n]
+		if !ok {
 			var err error
-			if stmts[i], err = w.stmt(sqlFor(n)); err != nil {
+			if stmt, err = w.stmt(sqlFor(n)); err != nil {
 				return err
 			}
+			stmts[n] = stmt
 		}
-		if err := w.scanQuery(stmts[i], args[start*width:(start+n)*width], scan); err != nil {
+		if err := w.scanQuery(stmt, args[start*width:(start+n)*width], scan); err != nil {
 			return err
 		}
 		start += n
