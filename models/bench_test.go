@@ -11,9 +11,9 @@ import (
 	"sipas/survey"
 )
 
-// BenchmarkSubmitBatch measures bulk storage (demo, paper import): responses per second
-// when stored 5,000 to a transaction.
-func BenchmarkSubmitBatch(b *testing.B) {
+// benchCounter is a fresh store with the official questionnaire and one counter, in the
+// first current province.
+func benchCounter(b *testing.B) (*Store, Questionnaire, *survey.Questionnaire, survey.Unit, Counter) {
 	s := newTestStore(b)
 	ctx := context.Background()
 	qrow, q, err := s.PublishedQuestionnaire(ctx, "sipas-counter")
@@ -27,6 +27,14 @@ func BenchmarkSubmitBatch(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return s, qrow, q, u, counter
+}
+
+// BenchmarkSubmitBatch measures bulk storage (demo, paper import): responses per second
+// when stored 5,000 to a transaction.
+func BenchmarkSubmitBatch(b *testing.B) {
+	s, qrow, q, u, counter := benchCounter(b)
+	ctx := context.Background()
 	r := rand.New(rand.NewPCG(1, 2))
 	profile := q.NewSynthetic(r)
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -52,19 +60,8 @@ func BenchmarkSubmitBatch(b *testing.B) {
 // system; the wait for fsync is not CPU), which is what bounds the kiosks' throughput
 // when the machine's cores are busy, and is steadier than a rate that follows the disk.
 func BenchmarkKioskBatch(b *testing.B) {
-	s := newTestStore(b)
+	s, qrow, q, u, counter := benchCounter(b)
 	ctx := context.Background()
-	qrow, q, err := s.PublishedQuestionnaire(ctx, "sipas-counter")
-	if err != nil {
-		b.Fatal(err)
-	}
-	units, _ := s.Units(ctx)
-	u := survey.UnitsOn(units, "2026-01-01")[0]
-	office, _ := s.EnsureOffice(ctx, u.ID, "b", "bench")
-	counter, err := s.EnsureCounter(ctx, office, "bench", "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
 	r := rand.New(rand.NewPCG(1, 2))
 	profile := q.NewSynthetic(r)
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, survey.VietnamTime())
