@@ -23,9 +23,10 @@ type recentCounts struct {
 	rows    map[tallyKey]*survey.Tally // owned: nothing else refers to them
 }
 
-// recentCountsRows bounds the rows remembered (a few kilobytes each): a national
-// server's hot rows fit, and beyond it rows are forgotten, not wrong.
-const recentCountsRows = 2048
+// recentCountsRows bounds the rows remembered, a few kilobytes each (a few megabytes in
+// all, against serve's 100 MB): the rows of a province's busy counters and its days and
+// fields fit; beyond it rows are forgotten, never wrong.
+const recentCountsRows = 512
 
 func newRecentCounts() *recentCounts { return &recentCounts{rows: map[tallyKey]*survey.Tally{}} }
 
