@@ -110,9 +110,6 @@ func batchName(batch []NewResponse) string {
 	return fmt.Sprintf("%d responses from %s", len(batch), batch[0].UUID)
 }
 
-// submitResponses is the body of SubmitResponses inside the caller's transaction tx, so
-// that an import can store its responses in the same transaction as its new counters.
-
 // preparedBatch is a batch with the work that needs no database done: the answers
 // encoded, their rows built and their counts added up as if every response were new.
 // An import prepares its next part on the other core while this one is written.
@@ -335,8 +332,8 @@ func (ts tallySet) save(tx writeTx) error {
 }
 
 // saveRecent is save with the current rows that recent remembers added to rather than
-// read (recent may be nil). It returns the version the transaction made: once it commits, the
-// set holds the rows as written, for recentCounts.put.
+// read (recent may be nil). It returns the version the transaction made: once it
+// commits, the set holds the rows as written, for recentCounts.put.
 func (ts tallySet) saveRecent(tx writeTx, recent *recentCounts) (int64, error) {
 	if tx.postgres() {
 		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", sharedCountsLock).Error; err != nil {
