@@ -71,14 +71,9 @@ func (w *rowWriter) add(key []any, values ...any) error {
 // flush writes the queued rows.
 func (w *rowWriter) flush() error {
 	defer w.reset()
-	for start := 0; start < w.rows; {
-		n := chunkOf(w.rows - start)
-		if err := w.exec(w.args[start*w.cols : (start+n)*w.cols]); err != nil {
-			return err
-		}
-		start += n
-	}
-	return nil
+	return inChunks(w.rows, func(start, n int) error {
+		return w.exec(w.args[start*w.cols : (start+n)*w.cols])
+	})
 }
 
 // exec writes the rows of args through the statement of as many rows.

@@ -41,9 +41,8 @@ type Importer struct {
 func (s *Store) NewImporter(sub *Submitter, now func() time.Time) *Importer {
 	im := &Importer{s: s, w: s, limits: sheets.DefaultLimits(), poke: make(chan struct{}, 1),
 		sliceRows: defaultSliceRows, dayWindowRows: defaultDayWindowRows,
-		sliceTime: defaultSliceTime,
-		minSlice:  minSliceRows, maxSlice: maxSliceRows, now: now}
-	im.cacheKB = importCacheKB
+		sliceTime: defaultSliceTime, cacheKB: importCacheKB,
+		minSlice: minSliceRows, maxSlice: maxSliceRows, now: now}
 	if sub != nil {
 		im.w, im.cacheKB = sub, serveImportCacheKB
 	} else if !s.postgres {

@@ -461,23 +461,23 @@ func (s *Store) storedResponses(ctx context.Context, batch []NewResponse) (map[s
 		return nil, err
 	}
 	ids := uuidsOf(batch)
-	for start := 0; start < len(ids); {
-		n := chunkOf(len(ids) - start)
+	err = inChunks(len(ids), func(start, n int) error {
 		query := existingResponsesSQL(s.postgres, n)
 		var rows *sql.Rows
+		var err error
 		if stmt, ok := s.stmts.get(query); ok {
 			rows, err = stmt.QueryContext(ctx, ids[start:start+n]...)
 		} else { // PostgreSQL: its driver keeps the statement prepared
 			rows, err = sqlDB.QueryContext(ctx, query, ids[start:start+n]...)
 		}
-		if err == nil {
-			err = scanResponses(known)(rows)
-			rows.Close()
-		}
 		if err != nil {
-			return nil, fmt.Errorf("look up stored response UUIDs: %w", err)
+			return err
 		}
-		start += n
+		defer rows.Close()
+		return scanResponses(known)(rows)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up stored response UUIDs: %w", err)
 	}
 	return known, nil
 }

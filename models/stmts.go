@@ -102,6 +102,19 @@ func chunkOf(rows int) int {
 	return min(rows, smallChunk)
 }
 
+// inChunks calls fn for the chunks of rows rows (chunkOf), each with its first row and
+// its number of rows, until fn fails.
+func inChunks(rows int, fn func(start, n int) error) error {
+	for start := 0; start < rows; {
+		n := chunkOf(rows - start)
+		if err := fn(start, n); err != nil {
+			return err
+		}
+		start += n
+	}
+	return nil
+}
+
 // queryChunks runs a query of many rows over args (width values a row) in chunks
 // (chunkOf), each through the statement sqlFor(size), and scan reads each chunk's result.
 func (w writeTx) queryChunks(sqlFor func(rows int) string, width int, args []any, scan func(*sql.Rows) error) error {
@@ -111,8 +124,7 @@ func (w writeTx) queryChunks(sqlFor func(rows int) string, width int, args []any
 			s.Close()
 		}
 	}()
-	for start, rows := 0, len(args)/width; start < rows; {
-		n := chunkOf(rows - start)
+	return inChunks(len(args)/width, func(start, n int) error {
 		stmt, ok := stmts[n]
 		if !ok {
 			var err error
@@ -121,12 +133,8 @@ func (w writeTx) queryChunks(sqlFor func(rows int) string, width int, args []any
 			}
 			stmts[n] = stmt
 		}
-		if err := w.scanQuery(stmt, args[start*width:(start+n)*width], scan); err != nil {
-			return err
-		}
-		start += n
-	}
-	return nil
+		return w.scanQuery(stmt, args[start*width:(start+n)*width], scan)
+	})
 }
 
 func (w writeTx) scanQuery(stmt *sql.Stmt, args []any, scan func(*sql.Rows) error) error {

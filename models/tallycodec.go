@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
-	"slices"
 
 	"sipas/survey"
 )
@@ -56,17 +55,17 @@ func appendCountsBody(b []byte, t *survey.Tally) []byte {
 	// The keys are sorted in arrays on the stack: every kiosk batch encodes its rows
 	// again, and a slice allocated per map was half the encoding's time.
 	var codes, values [64]string
-	criteria := sortedKeysInto(codes[:0], t.Criteria)
+	criteria := survey.AppendSortedKeys(codes[:0], t.Criteria)
 	b = binary.AppendUvarint(b, uint64(len(criteria)))
 	for _, code := range criteria {
 		b = appendCriterion(b, code, t.Criteria[code])
 	}
-	questions := sortedKeysInto(codes[:0], t.Options)
+	questions := survey.AppendSortedKeys(codes[:0], t.Options)
 	b = binary.AppendUvarint(b, uint64(len(questions)))
 	for _, q := range questions {
 		b = appendString(b, q)
 		counts := t.Options[q]
-		vs := sortedKeysInto(values[:0], counts)
+		vs := survey.AppendSortedKeys(values[:0], counts)
 		b = binary.AppendUvarint(b, uint64(len(vs)))
 		for _, v := range vs {
 			b = appendString(b, v)
@@ -74,15 +73,6 @@ func appendCountsBody(b []byte, t *survey.Tally) []byte {
 		}
 	}
 	return b
-}
-
-// sortedKeysInto appends m's keys to dst and sorts them.
-func sortedKeysInto[V any](dst []string, m map[string]V) []string {
-	for k := range m {
-		dst = append(dst, k)
-	}
-	slices.Sort(dst)
-	return dst
 }
 
 // appendCriterion appends one criterion's counts to a body.

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -136,12 +137,18 @@ func (s Submission) Encode() string {
 // SortedKeys lists the keys of m in order: codes of criteria, questions and options
 // wherever they are written out in a fixed order (here, and the packed counts of models).
 func SortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
+	return AppendSortedKeys(make([]string, 0, len(m)), m)
+}
+
+// AppendSortedKeys is SortedKeys appended to dst, for a caller that keeps the slice
+// (the kiosk writer encodes its count rows again for every batch).
+func AppendSortedKeys[V any](dst []string, m map[string]V) []string {
+	start := len(dst)
 	for k := range m {
-		keys = append(keys, k)
+		dst = append(dst, k)
 	}
-	sort.Strings(keys)
-	return keys
+	slices.Sort(dst[start:])
+	return dst
 }
 
 // appendJSONString appends s as encoding/json writes it: plain printable ASCII as is,
