@@ -230,7 +230,8 @@ func (a *App) kioskSubmit(mode string) echo.HandlerFunc {
 		outcome, err := a.submitter.Submit(ctx, models.NewResponse{
 			UUID: id.String(), Counter: k.Counter, ProvinceID: k.Counter.ProvinceID,
 			QuestionnaireID: k.Questionnaire.ID, Channel: channel,
-			SubmittedAt: now, Submission: sub, Tally: k.Q.Tally(sub), Held: reasonStrings(reasons), DeviceID: k.deviceID(),
+			SubmittedAt: now, Submission: sub, Tally: k.Q.Tally(sub), Answers: sub.Encode(), Held: reasonStrings(reasons),
+			DeviceID: k.deviceID(),
 		})
 		if errors.Is(err, models.ErrBusy) || models.IsUnavailable(err) {
 			return a.kioskBusy(c, k, id.String(), answers, err)

@@ -22,6 +22,9 @@ type NewResponse struct {
 	SubmittedAt     time.Time
 	Submission      survey.Submission
 	Tally           *survey.Tally // q.Tally(Submission)
+	// Answers is Submission.Encode(), when the caller made it: a kiosk handler does, on
+	// its own goroutine, rather than the one writer. Empty: the writer encodes it.
+	Answers string
 	// Held, when not empty, gives the reasons (survey.HoldReason) to store the response
 	// without adding its counts, until an administrator reviews it (held.go).
 	Held []string
@@ -122,16 +125,18 @@ type preparedBatch struct {
 func prepareBatch(batch []NewResponse) preparedBatch {
 	p := preparedBatch{batch: batch, rows: make([]Response, len(batch)), counts: newTallySet()}
 	for i, r := range batch {
+		answers := r.Answers
+		if answers == "" {
+			answers = r.Submission.Encode()
+		}
 		p.rows[i] = Response{
 			UUID: r.UUID, CounterID: r.Counter.ID, OfficeID: r.Counter.OfficeID, ProvinceID: r.ProvinceID,
 			QuestionnaireID: r.QuestionnaireID, Channel: r.Channel, Field: r.Submission.Field,
-			SubmittedAt: r.SubmittedAt.UTC(), Day: survey.DayKey(r.SubmittedAt), Answers: r.Submission.Encode(),
+			SubmittedAt: r.SubmittedAt.UTC(), Day: survey.DayKey(r.SubmittedAt), Answers: answers,
 			ImportID: r.ImportID,
 		}
-		if len(r.Held) == 0 {
-			p.counts.add(r)
-		}
 	}
+	p.counts.addCounted(batch, func(i int) bool { return true })
 	return p
 }
 
@@ -170,11 +175,7 @@ func submitPrepared(tx writeTx, p preparedBatch, recent *recentCounts) ([]Outcom
 	counts := p.counts
 	if len(rows) < len(p.rows) {
 		counts = newTallySet()
-		for i, o := range outcomes {
-			if o == Stored && len(p.batch[i].Held) == 0 {
-				counts.add(p.batch[i])
-			}
-		}
+		counts.addCounted(p.batch, func(i int) bool { return outcomes[i] == Stored })
 	}
 	if err := insertResponses(tx, rows); err != nil {
 		return nil, savedCounts{}, err
@@ -293,6 +294,32 @@ func newTallySet() tallySet { return tallySet{} }
 func (ts tallySet) add(r NewResponse) {
 	for _, k := range keysOf(r) {
 		ts.addKey(k, r.Tally)
+	}
+}
+
+// addCounted adds the responses that are counted (not held) and that keep accepts. Each
+// counter's day is added up first, then its sum to the day's four rows: a kiosk batch is
+// mostly one counter's day, and adding every response to each of the four rows would add
+// up the same tallies four times, in the one writer. Days go in the order they first
+// appear, so that a row shared by several days adds them in the same order every time.
+func (ts tallySet) addCounted(batch []NewResponse, keep func(i int) bool) {
+	days := newTallySet()
+	var order []tallyKey
+	for i, r := range batch {
+		if len(r.Held) != 0 || !keep(i) {
+			continue
+		}
+		d := keysOf(r)[0]
+		if _, seen := days[d]; !seen {
+			order = append(order, d)
+		}
+		days.addKey(d, r.Tally)
+	}
+	for _, d := range order {
+		t := days[d].t
+		for _, k := range keysOfDay(d) {
+			ts.addKey(k, t)
+		}
 	}
 }
 
