@@ -426,6 +426,7 @@ func (p *slicer) flushCounts(send func(sliceWork) error) error {
 		add(monthly, keys[1], sum)
 		add(monthly, keys[2], sum)
 		add(daily, keys[3], sum)
+		add(monthly, keys[4], sum) // a week never crosses a month
 		return emit(k, sum, true)
 	})
 	if err == nil {

@@ -7,14 +7,14 @@ import (
 	"gorm.io/gorm"
 )
 
-// provinceDayRows reads every grain P row by key.
-func provinceDayRows(t *testing.T, s *Store) map[tallyKey]keptRow {
+// grainRows reads every row of a grain by key.
+func grainRows(t *testing.T, s *Store, grain string) map[tallyKey]keptRow {
 	t.Helper()
 	out := map[tallyKey]keptRow{}
 	err := eachKeptRow(s.db, func(r keptRow) error {
 		out[r.key] = r
 		return nil
-	}, "grain = 'P'")
+	}, "grain = ?", grain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestMigrationV8(t *testing.T) {
 		dsn := db.fresh(t)
 		s := openTestStore(t, dsn, true)
 		verifyFixture(t, s)
-		want := provinceDayRows(t, s)
+		want := grainRows(t, s, "P")
 		var days int64
 		if err := s.db.Raw("SELECT COUNT(*) FROM tallies WHERE grain = 'D'").Scan(&days).Error; err != nil {
 			t.Fatal(err)
@@ -52,7 +52,7 @@ func TestMigrationV8(t *testing.T) {
 		}
 
 		s = openTestStore(t, dsn, false) // migration 8 runs
-		got := provinceDayRows(t, s)
+		got := grainRows(t, s, "P")
 		if len(got) != len(want) {
 			t.Fatalf("%d P rows after the migration, want %d", len(got), len(want))
 		}

@@ -35,6 +35,7 @@ func migrations() []migration {
 		{6, "official results, alerts, feed links, held responses", migrateV6},
 		{7, "the counts version, the read caches' fingerprint", migrateV7},
 		{8, "kept counts of a day in a province (grain P)", migrateV8},
+		{9, "kept counts of a week of the month in a province (grain W)", migrateV9},
 	}
 }
 

@@ -221,9 +221,9 @@ func TestSubmitResponsesOutcomes(t *testing.T) {
 		for _, table := range []string{"responses", "tallies"} {
 			rows[table] = f.count(t, table)
 		}
-		// one count row per grain (day, month, field-month, and since migration 8 the
-		// province's day)
-		if rows["tallies"] != 4 {
+		// one count row per grain (day, month, field-month, since migration 8 the
+		// province's day and since migration 9 its week)
+		if rows["tallies"] != 5 {
 			t.Errorf("count rows %v", rows)
 		}
 

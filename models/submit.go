@@ -262,19 +262,21 @@ const allFields = "*"
 // keysOf lists the count rows a response adds to: its day at its counter and field, its
 // month at its counter, its month in its province and field, and its day in its province
 // (grain P, migration 8). The daily rows come first and last: D at index 0, P at 3.
-func keysOf(r NewResponse) [4]tallyKey {
+func keysOf(r NewResponse) [5]tallyKey {
 	return keysOfDay(tallyKey{Grain: "D", Period: survey.DayKey(r.SubmittedAt), ProvinceID: r.ProvinceID, OfficeID: r.Counter.OfficeID,
 		CounterID: r.Counter.ID, QuestionnaireID: r.QuestionnaireID, Field: r.Submission.Field, Batch: r.ImportID})
 }
 
 // keysOfDay lists, as keysOf does, the count rows that the responses of the counter's
 // day d (a key of grain D) add to, d first.
-func keysOfDay(d tallyKey) [4]tallyKey {
+func keysOfDay(d tallyKey) [5]tallyKey {
 	m, f, p := d, d, d
 	m.Grain, m.Period, m.Field = "M", d.Period/100, allFields
 	f.Grain, f.Period, f.OfficeID, f.CounterID = "F", d.Period/100, 0, 0
 	p.Grain, p.Field, p.OfficeID, p.CounterID = "P", allFields, 0, 0
-	return [4]tallyKey{d, m, f, p}
+	w := p
+	w.Grain, w.Period = "W", survey.WeekStart(d.Period)
+	return [5]tallyKey{d, m, f, p, w}
 }
 
 // tallySet adds up the counts of a batch in memory, so that each count row is written
@@ -298,9 +300,9 @@ func (ts tallySet) add(r NewResponse) {
 }
 
 // addCounted adds the responses that are counted (not held) and that keep accepts. Each
-// counter's day is added up first, then its sum to the day's four rows: a kiosk batch is
-// mostly one counter's day, and adding every response to each of the four rows would add
-// up the same tallies four times, in the one writer. Days go in the order they first
+// counter's day is added up first, then its sum to the day's five rows: a kiosk batch is
+// mostly one counter's day, and adding every response to each of the five rows would add
+// up the same tallies five times, in the one writer. Days go in the order they first
 // appear, so that a row shared by several days adds them in the same order every time.
 func (ts tallySet) addCounted(batch []NewResponse, keep func(i int) bool) {
 	days := newTallySet()

@@ -60,7 +60,8 @@ func (q TallyQuery) monthGrain() string {
 
 // dayGrain picks the daily rows that can answer the query for the days of partly covered
 // months: P (per province, all offices, counters and fields; migration 8) when it needs
-// no detail below the province, else D.
+// no detail below the province, else D. Where it is P, the whole weeks of those days
+// are read from grain W (the same per week of the month; migration 9).
 func (q TallyQuery) dayGrain() string {
 	if q.monthGrain() == "M" && q.OfficeID == 0 && q.CounterID == 0 && q.Scope.OfficeIDs == nil &&
 		q.GroupBy != ByOffice && q.GroupBy != ByCounter {
@@ -68,6 +69,10 @@ func (q TallyQuery) dayGrain() string {
 	}
 	return "D"
 }
+
+// dailyGrain says whether a grain's periods are YYYYMMDD days (D, P, and W, a week named
+// by its first day) rather than YYYYMM months (M, F).
+func dailyGrain(grain string) bool { return grain == "D" || grain == "P" || grain == "W" }
 
 func (q TallyQuery) groupExpr(grain string) (string, error) {
 	switch q.GroupBy {
@@ -82,7 +87,7 @@ func (q TallyQuery) groupExpr(grain string) (string, error) {
 	case ByField:
 		return "field", nil
 	case ByMonth:
-		if grain == "D" || grain == "P" {
+		if dailyGrain(grain) {
 			return "CAST(period / 100 AS TEXT)", nil
 		}
 		return "CAST(period AS TEXT)", nil

@@ -97,7 +97,9 @@ type tallyPiece struct {
 
 // pieces splits the query's period into the reads Tallies caches. prints has the months
 // with responses: the whole months are read up to the month before the last of them,
-// then that last one alone; each run of days of a partly covered month is a piece.
+// then that last one alone; each run of days of a partly covered month is a piece, or,
+// read from province rows, its whole weeks are one (grain W) and the days around them
+// others (P): a third of the rows, on average, that its days alone would need.
 func (q TallyQuery) pieces(prints map[int]string) []tallyPiece {
 	var out []tallyPiece
 	spans := q.Period.Spans()
@@ -132,7 +134,17 @@ func (q TallyQuery) pieces(prints map[int]string) []tallyPiece {
 		out = append(out, months(lastWithData, lastWithData))
 	}
 	for _, d := range spans.Days {
-		out = append(out, tallyPiece{q.dayGrain(), d[0], d[1], d[0] / 100, d[1] / 100})
+		if q.dayGrain() != "P" {
+			out = append(out, tallyPiece{q.dayGrain(), d[0], d[1], d[0] / 100, d[1] / 100})
+			continue
+		}
+		days, weeks := survey.WeekSpans(d[0], d[1])
+		for _, w := range weeks {
+			out = append(out, tallyPiece{"W", w[0], w[1], w[0] / 100, w[1] / 100})
+		}
+		for _, d := range days {
+			out = append(out, tallyPiece{"P", d[0], d[1], d[0] / 100, d[1] / 100})
+		}
 	}
 	return out
 }
@@ -358,15 +370,15 @@ func (s *Store) readPieces(ctx context.Context, reads []*pieceRead) error {
 }
 
 // scopedPeriods lists the period keys from..to of a grain (YYYYMM months for M and F,
-// YYYYMMDD days for D and P) when they are few, so that a query narrowed to some provinces can
+// YYYYMMDD days for D and P, the first days of weeks for W) when they are few, so that a query narrowed to some provinces can
 // look each (period, province) up in the key instead of scanning the whole range; nil
 // when there would be too many.
 func scopedPeriods(grain string, from, to int) []int {
 	var keys []int
-	if grain == "D" || grain == "P" {
+	if dailyGrain(grain) {
 		for m := from / 100; m <= to/100; m = nextMonth(m) {
 			for d := 1; d <= 31; d++ {
-				if key := m*100 + d; key >= from && key <= to {
+				if key := m*100 + d; key >= from && key <= to && (grain != "W" || survey.WeekStart(key) == key) {
 					keys = append(keys, key)
 				}
 			}

@@ -149,6 +149,8 @@ func TestScopedPeriods(t *testing.T) {
 		{"F", 202503, 202503, []int{202503}},
 		{"D", 20250130, 20250202, []int{20250130, 20250131, 20250201, 20250202}},
 		{"D", 20250201, 20250231, nil}, // filled below: every day key of February's read
+		// weeks by their first days (29 February is no day, and has no rows)
+		{"W", 20250115, 20250301, []int{20250115, 20250122, 20250129, 20250201, 20250208, 20250215, 20250222, 20250229, 20250301}},
 	}
 	tests[3].want = make([]int, 0, 31)
 	for d := 1; d <= 31; d++ {
@@ -188,9 +190,11 @@ func TestTallyPieces(t *testing.T) {
 	if got := q.pieces(prints); !reflect.DeepEqual(got, want) {
 		t.Errorf("span pieces %v, want %v", got, want)
 	}
-	// No detail below the province: the days are read from grain P, else from D.
+	// No detail below the province: the days are read from grain P, their whole weeks
+	// from W (15-21, 22-28, 29-31 January; 1-7 March), else from D.
 	q = TallyQuery{Period: span, GroupBy: ByProvince}
-	want = []tallyPiece{{"M", 202502, 202502, 202502, 202502}, {"P", 20250115, 20250131, 202501, 202501}, {"P", 20250301, 20250310, 202503, 202503}}
+	want = []tallyPiece{{"M", 202502, 202502, 202502, 202502}, {"W", 20250115, 20250129, 202501, 202501},
+		{"W", 20250301, 20250301, 202503, 202503}, {"P", 20250308, 20250310, 202503, 202503}}
 	if got := q.pieces(prints); !reflect.DeepEqual(got, want) {
 		t.Errorf("national span pieces %v, want %v", got, want)
 	}

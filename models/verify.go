@@ -79,13 +79,15 @@ func (s *Store) VerifyCounts(ctx context.Context, report func(CountDifference) e
 			}
 			sum.Months++
 		}
-		// Rows no month holds: of an unknown grain, or a period that is no day (D, P) or month (M, F).
+		// Rows no month holds: of an unknown grain, or a period that is no day (D, P), first
+		// day of a week of the month (W) or month (M, F).
 		stray := func(r keptRow) error {
 			sum.Rows++
 			return v.extra(r)
 		}
-		return eachKeptRow(db, stray, "grain NOT IN ('D', 'M', 'F', 'P') OR "+
-			"(grain IN ('D', 'P') AND (period / 100 % 100 NOT BETWEEN 1 AND 12 OR period % 100 NOT BETWEEN 1 AND 31)) OR "+
+		return eachKeptRow(db, stray, "grain NOT IN ('D', 'M', 'F', 'P', 'W') OR "+
+			"(grain IN ('D', 'P', 'W') AND (period / 100 % 100 NOT BETWEEN 1 AND 12 OR period % 100 NOT BETWEEN 1 AND 31)) OR "+
+			"(grain = 'W' AND (period % 100 - 1) % 7 <> 0) OR "+
 			"(grain IN ('M', 'F') AND period % 100 NOT BETWEEN 1 AND 12)")
 	})
 	return sum, err
@@ -126,7 +128,7 @@ func (v *verifier) plan() ([]counterSpan, []int, error) {
 		}
 	}
 	var kept []int
-	err = v.db.Raw("SELECT DISTINCT period / 100 FROM tallies WHERE grain IN ('D', 'P') AND " + visibleBatches + " UNION " +
+	err = v.db.Raw("SELECT DISTINCT period / 100 FROM tallies WHERE grain IN ('D', 'P', 'W') AND " + visibleBatches + " UNION " +
 		"SELECT DISTINCT period FROM tallies WHERE grain IN ('M', 'F') AND " + visibleBatches).Scan(&kept).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("read count months: %w", err)
@@ -222,7 +224,7 @@ func (v *verifier) compare(m int, recomputed tallySet) error {
 	for _, grain := range []struct {
 		where    string
 		from, to int
-	}{{"grain IN ('D', 'P') AND period BETWEEN ? AND ?", m*100 + 1, m*100 + 31}, {"grain IN ('M', 'F') AND period BETWEEN ? AND ?", m, m}} {
+	}{{"grain IN ('D', 'P', 'W') AND period BETWEEN ? AND ?", m*100 + 1, m*100 + 31}, {"grain IN ('M', 'F') AND period BETWEEN ? AND ?", m, m}} {
 		if err := eachKeptRow(v.db, check, grain.where, grain.from, grain.to); err != nil {
 			return err
 		}

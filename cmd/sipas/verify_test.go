@@ -68,16 +68,16 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// A response deleted without its counts: its day, month, field-month and province-day
-	// rows (grain P, since migration 8).
+	// A response deleted without its counts: its day, month, field-month, province-day
+	// (grain P, since migration 8) and province-week rows (grain W, since migration 9).
 	if _, err := raw.Exec(`DELETE FROM responses WHERE id = (SELECT MIN(id) FROM responses)`); err != nil {
 		t.Fatal(err)
 	}
 	out, err = sipas(t, "verify", "-db", db)
-	if err == nil || !strings.Contains(out, ": 4 differences") {
+	if err == nil || !strings.Contains(out, ": 5 differences") {
 		t.Errorf("after deleting a response: %v\n%s", err, out)
 	}
-	for _, grain := range []string{"D", "M", "F", "P"} {
+	for _, grain := range []string{"D", "M", "F", "P", "W"} {
 		if !regexp.MustCompile(`(?m)^(different|extra): ` + grain + ` `).MatchString(out) {
 			t.Errorf("no difference of grain %s:\n%s", grain, out)
 		}
