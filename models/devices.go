@@ -221,6 +221,7 @@ func (s *Store) RecordContact(ctx context.Context, c DeviceContact) error {
 	if err != nil {
 		return fmt.Errorf("record the contact of device %d: %w", c.DeviceID, err)
 	}
+	s.kiosks.touch(c.DeviceID, at) // the kept look-ups give it: no other touch for a minute
 	return nil
 }
 

@@ -52,7 +52,8 @@ const kioskQuery = `SELECT c.id, c.office_id, c.province_id, c.code, c.name, c.f
 		ORDER BY CASE WHEN a.office_id IS NOT NULL THEN 2 WHEN a.province_id IS NOT NULL THEN 1 ELSE 0 END DESC,
 			a.starts_at DESC, a.id DESC LIMIT 1),
 		(SELECT q.id FROM questionnaires q WHERE q.code = ? AND q.status = ? ORDER BY q.version DESC LIMIT 1)),
-	d.id, d.counter_id, d.revoked_at IS NOT NULL, d.last_seen_at
+	d.id, d.counter_id, d.revoked_at IS NOT NULL, d.last_seen_at,
+	(SELECT settings FROM counts_version WHERE id = 1)
 	FROM counters c JOIN offices o ON o.id = c.office_id LEFT JOIN kiosk_devices d ON d.token_hash = ?
 	WHERE c.code = ?`
 
@@ -63,8 +64,32 @@ func (s *Store) KioskByCounter(ctx context.Context, counterCode, questionnaireCo
 }
 
 // Kiosk finds a counter and what its kiosk shows. ErrNotFound when there is no such
-// counter; an error when no version of the questionnaire is published.
+// counter; an error when no version of the questionnaire is published. The answer is
+// kept while the settings stay as they were (kioskcache.go).
 func (s *Store) Kiosk(ctx context.Context, l KioskLookup) (Kiosk, error) {
+	v, err := s.settingsVersion(ctx)
+	if err != nil {
+		return Kiosk{}, fmt.Errorf("read counter %s: %w", l.Counter, err)
+	}
+	if k, ok := s.kiosks.get(l, v); ok {
+		return k, nil
+	}
+	k, settings, err := s.lookUpKiosk(ctx, l)
+	if err != nil {
+		return k, err
+	}
+	var next sql.NullTime // the next assignment to start, which may change the version in force
+	err = s.db.WithContext(ctx).Raw("SELECT starts_at FROM questionnaire_assignments WHERE starts_at > ? ORDER BY starts_at LIMIT 1",
+		l.Now.UTC()).Scan(&next).Error
+	if err != nil {
+		return Kiosk{}, fmt.Errorf("read the next assignment: %w", err)
+	}
+	s.kiosks.put(l, keptKiosk{kiosk: k, settings: settings, from: l.Now, until: next.Time})
+	return s.kiosks.withTouches(k), nil
+}
+
+// lookUpKiosk is Kiosk's query, with the settings version it read.
+func (s *Store) lookUpKiosk(ctx context.Context, l KioskLookup) (Kiosk, int64, error) {
 	var row *sql.Row
 	args := []any{l.Now.UTC(), l.Questionnaire, StatusPublished, l.DeviceToken, l.Counter}
 	if stmt, ok := s.stmts.get(kioskQuery); ok {
@@ -72,7 +97,7 @@ func (s *Store) Kiosk(ctx context.Context, l KioskLookup) (Kiosk, error) {
 	} else { // PostgreSQL: its driver caches the prepared statement
 		sqlDB, err := s.db.DB()
 		if err != nil {
-			return Kiosk{}, fmt.Errorf("read counter %s: %w", l.Counter, err)
+			return Kiosk{}, 0, fmt.Errorf("read counter %s: %w", l.Counter, err)
 		}
 		row = sqlDB.QueryRowContext(ctx, toDollars(kioskQuery), args...)
 	}
@@ -83,19 +108,20 @@ func (s *Store) Kiosk(ctx context.Context, l KioskLookup) (Kiosk, error) {
 		devCtr   sql.NullInt64
 		revoked  sql.NullBool
 		seen     sql.NullTime
+		settings int64
 	)
 	err := row.Scan(
 		&k.Counter.ID, &k.Counter.OfficeID, &k.Counter.ProvinceID, &k.Counter.Code, &k.Counter.Name, &k.Counter.Field,
 		&k.Counter.RequiresDevice, &k.Closed, &k.Office.ID, &k.Office.ProvinceID, &k.Office.Code, &k.Office.Name, &qid,
-		&deviceID, &devCtr, &revoked, &seen)
+		&deviceID, &devCtr, &revoked, &seen, &settings)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Kiosk{}, ErrNotFound
+		return Kiosk{}, 0, ErrNotFound
 	}
 	if err != nil {
-		return Kiosk{}, fmt.Errorf("read counter %s: %w", l.Counter, err)
+		return Kiosk{}, 0, fmt.Errorf("read counter %s: %w", l.Counter, err)
 	}
 	if !qid.Valid {
-		return Kiosk{}, fmt.Errorf("no published version of questionnaire %s", l.Questionnaire)
+		return Kiosk{}, 0, fmt.Errorf("no published version of questionnaire %s", l.Questionnaire)
 	}
 	if deviceID.Valid {
 		k.Device = &KioskDevice{ID: uint(deviceID.Int64), CounterID: uint(devCtr.Int64), Revoked: revoked.Bool}
@@ -105,10 +131,10 @@ func (s *Store) Kiosk(ctx context.Context, l KioskLookup) (Kiosk, error) {
 	}
 	k.Questionnaire = Questionnaire{ID: uint(qid.Int64), Status: StatusPublished}
 	if k.Q, err = s.parsedVersion(ctx, k.Questionnaire.ID); err != nil {
-		return k, err
+		return k, 0, err
 	}
 	k.Questionnaire.Code, k.Questionnaire.Version = k.Q.Code, k.Q.Version
-	return k, nil
+	return k, settings, nil
 }
 
 // AnsweredVersion is the published version a kiosk's form was made from (its hidden

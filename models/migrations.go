@@ -36,6 +36,7 @@ func migrations() []migration {
 		{7, "the counts version, the read caches' fingerprint", migrateV7},
 		{8, "kept counts of a day in a province (grain P)", migrateV8},
 		{9, "kept counts of a week of the month in a province (grain W)", migrateV9},
+		{10, "the settings version, the kiosk look-ups' fingerprint", migrateV10},
 	}
 }
 

@@ -26,7 +26,7 @@ type stmtCache struct {
 // prepareWritePath prepares every statement the write path runs on SQLite.
 func (c *stmtCache) prepare(ctx context.Context, db *sql.DB) error {
 	c.m = map[string]*sql.Stmt{}
-	queries := []string{kioskQuery, bumpCountsSQL}
+	queries := []string{kioskQuery, bumpCountsSQL, settingsSQL}
 	for _, n := range chunkSizes() {
 		queries = append(queries, fmt.Sprintf(upsertTalliesSQL, valuesList(false, n, len(tallyColumns))),
 			fmt.Sprintf(insertResponsesSQL, valuesList(false, n, len(responseColumns))),

@@ -34,6 +34,7 @@ type Store struct {
 	prints     printsMemo    // the months' fingerprints at the last counts version read
 	stmts      stmtCache     // the write path's prepared statements, see stmts.go
 	recent     *recentCounts // the count rows the kiosk writer wrote last, see recentcounts.go
+	kiosks     *kioskCache   // kiosk look-ups and the newest settings version, see kioskcache.go
 	lock       *os.File      // SQLite: a shared lock on <file>.lock while open, see backup.go
 	worker     string        // this process in the import jobs it runs, see worker.go
 }
@@ -81,7 +82,7 @@ func Open(dsn string) (*Store, error) {
 		sqlDB.SetMaxIdleConns(8)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, postgres: pg, lock: lock, worker: newWorkerID(), recent: newRecentCounts()}
+	s := &Store{db: db, postgres: pg, lock: lock, worker: newWorkerID(), recent: newRecentCounts(), kiosks: &kioskCache{}}
 	if err := s.migrate(); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", Redact(dsn), err)
