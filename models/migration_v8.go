@@ -45,7 +45,15 @@ func migrateV8(tx *gorm.DB) error { return backfillProvinceDays(tx, v8Batch) }
 
 // backfillProvinceDays is migration 8, reading batch D rows at a time.
 func backfillProvinceDays(tx *gorm.DB, batch int) error {
-	day := int64(0)
+	return backfillProvinceRows(tx, batch, "D", "P", func(day int64) int64 { return day })
+}
+
+// backfillProvinceRows writes the rows of grain to (per province, questionnaire and
+// batch, all offices, counters and fields) added up from the kept rows of grain from,
+// read batch at a time in key order; period maps a from row's period to its to row's,
+// and never goes back as the periods grow, so that only one period's sums are held.
+func backfillProvinceRows(tx *gorm.DB, batch int, from, to string, period func(int64) int64) error {
+	current := int64(0)
 	sums := map[v8Province]*survey.Tally{}
 	flush := func() error {
 		keys := make([]v8Province, 0, len(sums))
@@ -64,12 +72,12 @@ func backfillProvinceDays(tx *gorm.DB, batch int) error {
 		for _, k := range keys {
 			t := sums[k]
 			err := tx.Exec("INSERT INTO tallies (grain, period, province_id, office_id, counter_id, questionnaire_id, field, batch, "+
-				"responses, sum_score, sum_score2, counts) VALUES ('P', ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?) "+
+				"responses, sum_score, sum_score2, counts) VALUES (?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?) "+
 				"ON CONFLICT (grain, "+v8Key+") DO UPDATE SET responses = excluded.responses, sum_score = excluded.sum_score, "+
 				"sum_score2 = excluded.sum_score2, counts = excluded.counts",
-				day, k.province, k.questionnaire, allFields, k.batch, t.Responses, t.SumScore, t.SumScore2, encodeCounts(t)).Error
+				to, current, k.province, k.questionnaire, allFields, k.batch, t.Responses, t.SumScore, t.SumScore2, encodeCounts(t)).Error
 			if err != nil {
-				return fmt.Errorf("write counts P %d: %w", day, err)
+				return fmt.Errorf("write counts %s %d: %w", to, current, err)
 			}
 		}
 		clear(sums)
@@ -77,7 +85,7 @@ func backfillProvinceDays(tx *gorm.DB, batch int) error {
 	}
 	var last *v8DayRow
 	for {
-		query, args := "SELECT "+v8Key+", responses, sum_score, sum_score2, counts FROM tallies WHERE grain = 'D'", []any{}
+		query, args := "SELECT "+v8Key+", responses, sum_score, sum_score2, counts FROM tallies WHERE grain = ?", []any{from}
 		if last != nil {
 			query += " AND (" + v8Key + ") > (?, ?, ?, ?, ?, ?, ?)"
 			args = append(args, last.Period, last.ProvinceID, last.OfficeID, last.CounterID, last.QuestionnaireID, last.Field, last.Batch)
@@ -88,11 +96,11 @@ func backfillProvinceDays(tx *gorm.DB, batch int) error {
 			return fmt.Errorf("read counts: %w", err)
 		}
 		for _, r := range rows {
-			if r.Period != day {
+			if p := period(r.Period); p != current {
 				if err := flush(); err != nil {
 					return err
 				}
-				day = r.Period
+				current = p
 			}
 			d := survey.NewTally()
 			if err := addCounts(d, r.Counts, true); err != nil {

@@ -25,24 +25,28 @@ func grainRows(t *testing.T, s *Store, grain string) map[tallyKey]keptRow {
 // as a database made before migration 8 has none, and opens it again: the migration adds
 // up the D rows into P rows equal to those the writers keep, running it again (with a
 // small batch, so that it reads the D rows in many) changes nothing, and the counts verify.
-func TestMigrationV8(t *testing.T) {
+func TestMigrationV8(t *testing.T) { checkBackfill(t, 8, "D", "P", backfillProvinceDays) }
+
+// checkBackfill is the test of a migration that adds the rows of grain to from those of
+// grain from, by backfill.
+func checkBackfill(t *testing.T, version int, from, to string, backfill func(*gorm.DB, int) error) {
 	eachDB(t, func(t *testing.T, db testDB) {
 		dsn := db.fresh(t)
 		s := openTestStore(t, dsn, true)
 		verifyFixture(t, s)
-		want := grainRows(t, s, "P")
-		var days int64
-		if err := s.db.Raw("SELECT COUNT(*) FROM tallies WHERE grain = 'D'").Scan(&days).Error; err != nil {
+		want := grainRows(t, s, to)
+		var sources int64
+		if err := s.db.Raw("SELECT COUNT(*) FROM tallies WHERE grain = ?", from).Scan(&sources).Error; err != nil {
 			t.Fatal(err)
 		}
-		if len(want) == 0 || days <= int64(len(want)) {
-			t.Fatalf("%d P rows from %d D rows", len(want), days)
+		if len(want) == 0 || sources <= int64(len(want)) {
+			t.Fatalf("%d %s rows from %d %s rows", len(want), to, sources, from)
 		}
 		err := s.db.Transaction(func(tx *gorm.DB) error {
-			if err := tx.Exec("DELETE FROM tallies WHERE grain = 'P'").Error; err != nil {
+			if err := tx.Exec("DELETE FROM tallies WHERE grain = ?", to).Error; err != nil {
 				return err
 			}
-			return tx.Exec("DELETE FROM schema_migrations WHERE version = 8").Error
+			return tx.Exec("DELETE FROM schema_migrations WHERE version = ?", version).Error
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -51,28 +55,28 @@ func TestMigrationV8(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		s = openTestStore(t, dsn, false) // migration 8 runs
-		got := grainRows(t, s, "P")
+		s = openTestStore(t, dsn, false) // the migration runs
+		got := grainRows(t, s, to)
 		if len(got) != len(want) {
-			t.Fatalf("%d P rows after the migration, want %d", len(got), len(want))
+			t.Fatalf("%d %s rows after the migration, want %d", len(got), to, len(want))
 		}
 		for k, w := range want {
 			g, ok := got[k]
 			if !ok {
-				t.Fatalf("P row %+v missing", k)
+				t.Fatalf("%s row %+v missing", to, k)
 			}
 			if g.unreadable != nil || w.unreadable != nil {
-				t.Fatalf("P row %+v unreadable: %v, %v", k, g.unreadable, w.unreadable)
+				t.Fatalf("%s row %+v unreadable: %v, %v", to, k, g.unreadable, w.unreadable)
 			}
 			if d := diffTallies(g.tally, w.tally); len(d) > 0 {
-				t.Fatalf("P row %+v differs: %+v", k, d)
+				t.Fatalf("%s row %+v differs: %+v", to, k, d)
 			}
 		}
 		before := map[string][]byte{}
 		for k, c := range keptCounts(t, s) {
 			before[k] = c
 		}
-		if err := s.db.Transaction(func(tx *gorm.DB) error { return backfillProvinceDays(tx, 7) }); err != nil {
+		if err := s.db.Transaction(func(tx *gorm.DB) error { return backfill(tx, 7) }); err != nil {
 			t.Fatal(err)
 		}
 		after := keptCounts(t, s)

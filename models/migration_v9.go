@@ -1,9 +1,6 @@
 package models
 
 import (
-	"fmt"
-	"slices"
-
 	"gorm.io/gorm"
 
 	"sipas/survey"
@@ -24,71 +21,5 @@ func migrateV9(tx *gorm.DB) error { return backfillProvinceWeeks(tx, v9Batch) }
 
 // backfillProvinceWeeks is migration 9, reading batch P rows at a time.
 func backfillProvinceWeeks(tx *gorm.DB, batch int) error {
-	week := int64(0)
-	sums := map[v8Province]*survey.Tally{}
-	flush := func() error {
-		keys := make([]v8Province, 0, len(sums))
-		for k := range sums {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, func(a, b v8Province) int {
-			if a.province != b.province {
-				return int(a.province - b.province)
-			}
-			if a.questionnaire != b.questionnaire {
-				return int(a.questionnaire - b.questionnaire)
-			}
-			return int(a.batch - b.batch)
-		})
-		for _, k := range keys {
-			t := sums[k]
-			err := tx.Exec("INSERT INTO tallies (grain, period, province_id, office_id, counter_id, questionnaire_id, field, batch, "+
-				"responses, sum_score, sum_score2, counts) VALUES ('W', ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?) "+
-				"ON CONFLICT (grain, "+v8Key+") DO UPDATE SET responses = excluded.responses, sum_score = excluded.sum_score, "+
-				"sum_score2 = excluded.sum_score2, counts = excluded.counts",
-				week, k.province, k.questionnaire, allFields, k.batch, t.Responses, t.SumScore, t.SumScore2, encodeCounts(t)).Error
-			if err != nil {
-				return fmt.Errorf("write counts W %d: %w", week, err)
-			}
-		}
-		clear(sums)
-		return nil
-	}
-	var last *v8DayRow
-	for {
-		query, args := "SELECT "+v8Key+", responses, sum_score, sum_score2, counts FROM tallies WHERE grain = 'P'", []any{}
-		if last != nil {
-			query += " AND (" + v8Key + ") > (?, ?, ?, ?, ?, ?, ?)"
-			args = append(args, last.Period, last.ProvinceID, last.OfficeID, last.CounterID, last.QuestionnaireID, last.Field, last.Batch)
-		}
-		query += " ORDER BY " + v8Key + " LIMIT ?"
-		var rows []v8DayRow
-		if err := tx.Raw(query, append(args, batch)...).Scan(&rows).Error; err != nil {
-			return fmt.Errorf("read counts: %w", err)
-		}
-		for _, r := range rows {
-			if w := int64(survey.WeekStart(int(r.Period))); w != week {
-				if err := flush(); err != nil {
-					return err
-				}
-				week = w
-			}
-			d := survey.NewTally()
-			if err := addCounts(d, r.Counts, true); err != nil {
-				continue
-			}
-			d.Responses, d.SumScore, d.SumScore2 = r.Responses, r.SumScore, r.SumScore2
-			k := v8Province{r.ProvinceID, r.QuestionnaireID, r.Batch}
-			t := sums[k]
-			if t == nil {
-				t = survey.NewTally()
-				sums[k] = t
-			}
-			t.Add(d)
-		}
-		if len(rows) < batch {
-			return flush()
-		}
-		last = &rows[len(rows)-1]
-	}
+	return backfillProvinceRows(tx, batch, "P", "W", func(day int64) int64 { return int64(survey.WeekStart(int(day))) })
 }

@@ -1,77 +1,9 @@
 package models
 
-import (
-	"bytes"
-	"testing"
-
-	"gorm.io/gorm"
-)
+import "testing"
 
 // TestMigrationV9 removes the grain W rows of a database written by kiosks and an import,
 // as a database made before migration 9 has none, and opens it again: the migration adds
 // up the P rows into W rows equal to those the writers keep, running it again (with a
 // small batch, so that it reads the P rows in many) changes nothing, and the counts verify.
-func TestMigrationV9(t *testing.T) {
-	eachDB(t, func(t *testing.T, db testDB) {
-		dsn := db.fresh(t)
-		s := openTestStore(t, dsn, true)
-		verifyFixture(t, s)
-		want := grainRows(t, s, "W")
-		var days int64
-		if err := s.db.Raw("SELECT COUNT(*) FROM tallies WHERE grain = 'P'").Scan(&days).Error; err != nil {
-			t.Fatal(err)
-		}
-		if len(want) == 0 || days <= int64(len(want)) {
-			t.Fatalf("%d W rows from %d P rows", len(want), days)
-		}
-		err := s.db.Transaction(func(tx *gorm.DB) error {
-			if err := tx.Exec("DELETE FROM tallies WHERE grain = 'W'").Error; err != nil {
-				return err
-			}
-			return tx.Exec("DELETE FROM schema_migrations WHERE version = 9").Error
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Close(); err != nil {
-			t.Fatal(err)
-		}
-
-		s = openTestStore(t, dsn, false) // migration 9 runs
-		got := grainRows(t, s, "W")
-		if len(got) != len(want) {
-			t.Fatalf("%d W rows after the migration, want %d", len(got), len(want))
-		}
-		for k, w := range want {
-			g, ok := got[k]
-			if !ok {
-				t.Fatalf("W row %+v missing", k)
-			}
-			if g.unreadable != nil || w.unreadable != nil {
-				t.Fatalf("W row %+v unreadable: %v, %v", k, g.unreadable, w.unreadable)
-			}
-			if d := diffTallies(g.tally, w.tally); len(d) > 0 {
-				t.Fatalf("W row %+v differs: %+v", k, d)
-			}
-		}
-		before := map[string][]byte{}
-		for k, c := range keptCounts(t, s) {
-			before[k] = c
-		}
-		if err := s.db.Transaction(func(tx *gorm.DB) error { return backfillProvinceWeeks(tx, 7) }); err != nil {
-			t.Fatal(err)
-		}
-		after := keptCounts(t, s)
-		if len(after) != len(before) {
-			t.Fatalf("%d rows after running again, %d before", len(after), len(before))
-		}
-		for k, c := range before {
-			if !bytes.Equal(after[k], c) {
-				t.Fatalf("row %s changed when the migration ran again", k)
-			}
-		}
-		if _, found := verifyAll(t, s); len(found) != 0 {
-			t.Fatalf("%d differences after the migration, first %+v", len(found), found[0])
-		}
-	})
-}
+func TestMigrationV9(t *testing.T) { checkBackfill(t, 9, "P", "W", backfillProvinceWeeks) }
