@@ -99,10 +99,11 @@ func (t *Tally) Add(o *Tally) {
 	}
 }
 
-// Tally is the contribution of one submission to the kept counts.
+// Tally is the contribution of one submission to the kept counts. Every kiosk submission
+// makes one, so its maps are made at their size and its criteria's counts in one piece.
 func (q *Questionnaire) Tally(s Submission) *Tally {
-	t := NewTally()
-	t.Responses = 1
+	t := &Tally{Responses: 1, Criteria: make(map[string]*CriterionTally, len(s.Criteria)),
+		Options: make(map[string]map[string]int64, len(s.Answers)+1)}
 	if score, ok := q.Score(s); ok {
 		t.SumScore, t.SumScore2 = score, score*score
 	}
@@ -110,8 +111,11 @@ func (q *Questionnaire) Tally(s Submission) *Tally {
 	for _, v := range s.Criteria {
 		total += v
 	}
+	criteria := make([]CriterionTally, len(s.Criteria))
 	for code, x := range s.Criteria {
-		c := t.Criterion(code)
+		c := &criteria[0]
+		criteria = criteria[1:]
+		t.Criteria[code] = c
 		c.Values[x-1]++
 		if others := len(s.Criteria) - 1; others > 0 {
 			fx, o := float64(x), float64(total-x)/float64(others)
