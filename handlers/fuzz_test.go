@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -50,9 +51,13 @@ func FuzzKioskSubmit(f *testing.F) {
 		}
 		switch rec.Code {
 		case http.StatusSeeOther:
-			id, err := uuid.Parse(req.PostForm.Get("response_id")) // the form as the handler read it
-			if err != nil || len(req.PostForm["response_id"]) != 1 {
-				t.Fatalf("%q: acknowledged without one UUID: %q", body, req.PostForm["response_id"])
+			form := req.PostForm // the form as the handler read it: an urlencoded body is parsed apart
+			if strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+				form, _ = url.ParseQuery(body)
+			}
+			id, err := uuid.Parse(form.Get("response_id"))
+			if err != nil || len(form["response_id"]) != 1 {
+				t.Fatalf("%q: acknowledged without one UUID: %q", body, form["response_id"])
 			}
 			stored := int64(1)
 			if acknowledged[id.String()] {

@@ -2,10 +2,13 @@ package handlers
 
 import (
 	"errors"
+	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -185,27 +188,25 @@ func (a *App) kioskSubmit(mode string) echo.HandlerFunc {
 			}
 			return a.fail(c, status, msg)
 		}
-		form, err := c.FormParams()
+		answers, err := submittedForm(c)
 		if tooLarge(err) { // a chunked body found too large while read (BodyLimit)
 			return echo.ErrStatusRequestEntityTooLarge
 		}
 		if err != nil {
 			return a.fail(c, http.StatusBadRequest, a.t(c, "error.bad_form"))
 		}
-		answers := url.Values{}
-		for name, values := range form {
-			if name != "response_id" && name != "lang" && name != survey.KioskVersionField {
-				answers[name] = values
-			}
-		}
 		// the version the form was made from, when it is still one of this questionnaire's
-		version, _ := strconv.ParseUint(form.Get(survey.KioskVersionField), 10, 64)
+		version, _ := strconv.ParseUint(answers.Get(survey.KioskVersionField), 10, 64)
+		rawID, ids := answers.Get("response_id"), len(answers["response_id"])
+		for _, name := range []string{"response_id", "lang", survey.KioskVersionField} {
+			delete(answers, name) // what is left are the answers
+		}
 		k.Questionnaire, k.Q, _ = a.store.AnsweredVersion(c.Request().Context(), k.Kiosk, uint(version))
 		if k.Counter.Field != "" { // the counter's link presets the procedure field
 			answers.Set(survey.FieldName, k.Counter.Field)
 		}
-		id, err := uuid.Parse(form.Get("response_id"))
-		if err != nil || len(form["response_id"]) != 1 {
+		id, err := uuid.Parse(rawID)
+		if err != nil || ids != 1 {
 			return a.rejectKiosk(c, k, "", a.t(c, "error.bad_id"), answers)
 		}
 		sub, err := k.Q.Validate(answers)
@@ -357,4 +358,30 @@ func (a *App) kioskThanks(mode string) echo.HandlerFunc {
 			ReturnURL: base + url.PathEscape(k.Counter.Code) + "?lang=" + lang,
 		})
 	}
+}
+
+// submittedForm is a submission's fields, in a map the handler may change. The form and
+// the kiosk script send an urlencoded body: it is parsed into that one map, as
+// Request.ParseForm would not (it copies the body's fields into a second map merged with
+// the URL's query: with the handler's own copy, a fifth of what a submission allocated).
+// The request's form is then the body's lang alone, which is all that is read from it
+// afterwards (App.lang). A form parsed already, or any other body, goes through echo, and
+// its fields are those of the body and of the URL, as before.
+func submittedForm(c echo.Context) (url.Values, error) {
+	r := c.Request()
+	if r.PostForm != nil || !strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEApplicationForm) {
+		form, err := c.FormParams()
+		return maps.Clone(form), err
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	form, err := url.ParseQuery(string(body))
+	r.PostForm = url.Values{}
+	if lang, ok := form["lang"]; ok {
+		r.PostForm["lang"] = lang
+	}
+	r.Form = r.PostForm
+	return form, err
 }
