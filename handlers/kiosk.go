@@ -61,14 +61,20 @@ const (
 	headerKioskQueue   = "X-Sipas-Queue"
 )
 
-func (a *App) loadKiosk(c echo.Context, mode string) (kioskContext, error) {
+// loadKiosk looks the request's counter up; kept allows a kept look-up without reading
+// the settings version, for a submission, whose transaction checks it (models.KeptKiosk).
+func (a *App) loadKiosk(c echo.Context, mode string, kept bool) (kioskContext, error) {
 	lookup := models.KioskLookup{Counter: c.Param("counter"), Questionnaire: a.cfg.Questionnaire, Now: a.now()}
 	if mode == modeKiosk {
 		if ck, err := c.Cookie(deviceCookie); err == nil && ck.Value != "" {
 			lookup.DeviceToken = hashToken(ck.Value)
 		}
 	}
-	k, err := a.store.Kiosk(c.Request().Context(), lookup)
+	look := a.store.Kiosk
+	if kept {
+		look = a.store.KeptKiosk
+	}
+	k, err := look(c.Request().Context(), lookup)
 	if errors.Is(err, models.ErrNotFound) {
 		return kioskContext{}, a.fail(c, http.StatusNotFound, a.t(c, "error.counter_not_found", c.Param("counter")))
 	}
@@ -146,7 +152,7 @@ func (a *App) kioskPage(c echo.Context, k kioskContext, responseID string, selec
 // no answers.
 func (a *App) kioskForm(mode string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		k, err := a.loadKiosk(c, mode)
+		k, err := a.loadKiosk(c, mode, false)
 		if err != nil {
 			return err
 		}
@@ -177,16 +183,17 @@ func (a *App) kioskSubmit(mode string) echo.HandlerFunc {
 		channel = models.ChannelOnline
 	}
 	return func(c echo.Context) error {
-		k, err := a.loadKiosk(c, mode)
+		k, err := a.loadKiosk(c, mode, true)
 		if err != nil {
 			return err
 		}
-		if status, code, msg := a.refusal(c, k); status != 0 {
-			a.touchDevice(c, k)
-			if wantsJSON(c) {
-				return c.JSON(status, map[string]string{"error": msg, "code": code})
+		if status, _, _ := a.refusal(c, k); status != 0 { // a kept look-up refuses only once read again
+			if k, err = a.loadKiosk(c, mode, false); err != nil {
+				return err
 			}
-			return a.fail(c, status, msg)
+		}
+		if status, code, msg := a.refusal(c, k); status != 0 {
+			return a.refuse(c, k, status, code, msg)
 		}
 		answers, err := submittedForm(c)
 		if tooLarge(err) { // a chunked body found too large while read (BodyLimit)
@@ -201,44 +208,71 @@ func (a *App) kioskSubmit(mode string) echo.HandlerFunc {
 		for _, name := range []string{"response_id", "lang", survey.KioskVersionField} {
 			delete(answers, name) // what is left are the answers
 		}
-		k.Questionnaire, k.Q, _ = a.store.AnsweredVersion(c.Request().Context(), k.Kiosk, uint(version))
-		if k.Counter.Field != "" { // the counter's link presets the procedure field
-			answers.Set(survey.FieldName, k.Counter.Field)
-		}
-		id, err := uuid.Parse(rawID)
-		if err != nil || ids != 1 {
-			return a.rejectKiosk(c, k, "", a.t(c, "error.bad_id"), answers)
-		}
-		sub, err := k.Q.Validate(answers)
-		var inputErr *survey.InputError
-		if errors.As(err, &inputErr) {
-			return a.rejectKiosk(c, k, id.String(), a.msg(c, inputErr.Describe()), answers, inputErr.Name)
-		}
-		if err != nil {
-			return err
-		}
 		ctx, now := c.Request().Context(), a.now()
-		// A kiosk's bursts, runs of identical answers and (when turned on) answers outside
-		// opening hours are stored but held for review (holds.go). A citizen's own phone is
-		// not checked: answering later, at home, in the evening, is what that link is for.
-		var reasons []survey.HoldReason
-		var earlier []string
-		if mode == modeKiosk {
-			rules := a.holdRules(ctx)
-			open := !rules.OutsideHours || a.openAt(ctx, k.Counter.ProvinceID, now)
-			reasons, earlier = a.holds.Check(rules, k.Counter.ID, id.String(), now, sub.Pattern(), open)
-		}
-		outcome, err := a.submitter.Submit(ctx, models.NewResponse{
-			UUID: id.String(), Counter: k.Counter, ProvinceID: k.Counter.ProvinceID,
-			QuestionnaireID: k.Questionnaire.ID, Channel: channel,
-			SubmittedAt: now, Submission: sub, Tally: k.Q.Tally(sub), Answers: sub.Encode(), Held: reasonStrings(reasons),
-			DeviceID: k.deviceID(),
-		})
-		if errors.Is(err, models.ErrBusy) || models.IsUnavailable(err) {
-			return a.kioskBusy(c, k, id.String(), answers, err)
-		}
-		if err != nil {
-			return err
+		field, fieldSent := answers[survey.FieldName]
+		var (
+			reasons []survey.HoldReason
+			earlier []string
+			checked bool
+			outcome = models.Stale
+		)
+		// The response is checked against the look-up, kept or read, and its transaction
+		// answers Stale when the settings moved since: it is then checked again against
+		// them, read afresh (at most twice, then the kiosk retries later).
+		for attempt := 0; outcome == models.Stale; attempt++ {
+			if attempt == 3 {
+				return a.kioskBusy(c, k, rawID, answers, errSettingsMoving)
+			}
+			if attempt > 0 {
+				if k, err = a.loadKiosk(c, mode, false); err != nil {
+					return err
+				}
+				if status, code, msg := a.refusal(c, k); status != 0 {
+					return a.refuse(c, k, status, code, msg)
+				}
+			}
+			k.Questionnaire, k.Q, _ = a.store.AnsweredVersion(ctx, k.Kiosk, uint(version))
+			switch {
+			case k.Counter.Field != "": // the counter's link presets the procedure field
+				answers.Set(survey.FieldName, k.Counter.Field)
+			case fieldSent: // as sent, should an earlier attempt have preset it
+				answers[survey.FieldName] = field
+			default:
+				delete(answers, survey.FieldName)
+			}
+			id, err := uuid.Parse(rawID)
+			if err != nil || ids != 1 {
+				return a.rejectKiosk(c, k, "", a.t(c, "error.bad_id"), answers)
+			}
+			sub, err := k.Q.Validate(answers)
+			var inputErr *survey.InputError
+			if errors.As(err, &inputErr) {
+				return a.rejectKiosk(c, k, id.String(), a.msg(c, inputErr.Describe()), answers, inputErr.Name)
+			}
+			if err != nil {
+				return err
+			}
+			// A kiosk's bursts, runs of identical answers and (when turned on) answers outside
+			// opening hours are stored but held for review (holds.go). A citizen's own phone is
+			// not checked: answering later, at home, in the evening, is what that link is for.
+			if mode == modeKiosk && !checked {
+				rules := a.holdRules(ctx)
+				open := !rules.OutsideHours || a.openAt(ctx, k.Counter.ProvinceID, now)
+				reasons, earlier = a.holds.Check(rules, k.Counter.ID, id.String(), now, sub.Pattern(), open)
+				checked = true
+			}
+			outcome, err = a.submitter.Submit(ctx, models.NewResponse{
+				UUID: id.String(), Counter: k.Counter, ProvinceID: k.Counter.ProvinceID,
+				QuestionnaireID: k.Questionnaire.ID, Channel: channel,
+				SubmittedAt: now, Submission: sub, Tally: k.Q.Tally(sub), Answers: sub.Encode(), Held: reasonStrings(reasons),
+				DeviceID: k.deviceID(), Settings: k.Settings,
+			})
+			if errors.Is(err, models.ErrBusy) || models.IsUnavailable(err) {
+				return a.kioskBusy(c, k, id.String(), answers, err)
+			}
+			if err != nil {
+				return err
+			}
 		}
 		a.holdEarlier(ctx, earlier, reasons)
 		if outcome == models.Conflict {
@@ -251,6 +285,19 @@ func (a *App) kioskSubmit(mode string) echo.HandlerFunc {
 		}
 		return c.Redirect(http.StatusSeeOther, thanks)
 	}
+}
+
+// errSettingsMoving is why a submission is answered busy when the settings changed under
+// it three times in a row.
+var errSettingsMoving = errors.New("the counter's settings changed while the response was stored")
+
+// refuse answers a submission that the counter may not take now (App.refusal).
+func (a *App) refuse(c echo.Context, k kioskContext, status int, code, msg string) error {
+	a.touchDevice(c, k)
+	if wantsJSON(c) {
+		return c.JSON(status, map[string]string{"error": msg, "code": code})
+	}
+	return a.fail(c, status, msg)
 }
 
 func (k kioskContext) thanksURL(lang string) string {
@@ -286,7 +333,7 @@ func (a *App) touchDevice(c echo.Context, k kioskContext) {
 // kioskPing is the kiosk script's report while it is online: its version and queue
 // length, in headers. It answers 204, or why the kiosk may not take answers.
 func (a *App) kioskPing(c echo.Context) error {
-	k, err := a.loadKiosk(c, modeKiosk)
+	k, err := a.loadKiosk(c, modeKiosk, false)
 	if err != nil {
 		return err
 	}
@@ -344,7 +391,7 @@ type thanksPage struct {
 
 func (a *App) kioskThanks(mode string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		k, err := a.loadKiosk(c, mode)
+		k, err := a.loadKiosk(c, mode, false)
 		if err != nil {
 			return err
 		}

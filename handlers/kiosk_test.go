@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"sipas/models"
 	"sipas/survey"
@@ -302,4 +304,27 @@ func dumpRows(t *testing.T, db *sql.DB, table string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// TestKioskSubmitSeesAClosureBehindItsKeptLookUp: a submission takes the counter's kept
+// look-up without reading the settings version; when another process has closed the
+// counter since, its transaction answers Stale, the look-up is read again and the
+// submission is refused (410), storing nothing.
+func TestKioskSubmitSeesAClosureBehindItsKeptLookUp(t *testing.T) {
+	ta := newTestApp(t, Config{MinSample: 30, Questionnaire: "sipas-counter"})
+	form := allCriteria("4")
+	form.Set("response_id", "0b6f3c8e-3f57-4f6c-9d55-1d2c0b4c9a21")
+	if rec := ta.do("POST", "/kiosk/demo-31", form, nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("first submission: %d", rec.Code)
+	}
+	if _, err := ta.rawDB(t).Exec("UPDATE counters SET closed_at = ? WHERE code = 'demo-31'", time.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
+	form.Set("response_id", "0b6f3c8e-3f57-4f6c-9d55-1d2c0b4c9a22")
+	if rec := ta.do("POST", "/kiosk/demo-31", form, nil); rec.Code != http.StatusGone {
+		t.Fatalf("a submission to a counter closed behind the kept look-up: %d, want 410", rec.Code)
+	}
+	if n := responseCount(t, ta); n != 1 {
+		t.Fatalf("%d responses stored, want 1", n)
+	}
 }

@@ -19,6 +19,9 @@ type Kiosk struct {
 	Questionnaire Questionnaire // without its definition, which is Q
 	Q             *survey.Questionnaire
 	Device        *KioskDevice // nil: the request carries no known device token
+	// Settings is the settings version the look-up was read at (kioskcache.go): a response
+	// checked against it is stored only if it is still the current one (NewResponse.Settings).
+	Settings int64
 }
 
 // KioskDevice is the registered device a kiosk request comes from.
@@ -88,6 +91,17 @@ func (s *Store) Kiosk(ctx context.Context, l KioskLookup) (Kiosk, error) {
 	return s.kiosks.withTouches(k), nil
 }
 
+// KeptKiosk is Kiosk without reading the settings version when the look-up is kept: for
+// a submission, whose transaction checks that version itself (NewResponse.Settings) and
+// answers Stale when it moved, and whose refusal the caller confirms with Kiosk. It saves
+// the one read a kiosk request would still make.
+func (s *Store) KeptKiosk(ctx context.Context, l KioskLookup) (Kiosk, error) {
+	if k, ok := s.kiosks.get(l, -1); ok {
+		return k, nil
+	}
+	return s.Kiosk(ctx, l)
+}
+
 // lookUpKiosk is Kiosk's query, with the settings version it read.
 func (s *Store) lookUpKiosk(ctx context.Context, l KioskLookup) (Kiosk, int64, error) {
 	var row *sql.Row
@@ -134,6 +148,7 @@ func (s *Store) lookUpKiosk(ctx context.Context, l KioskLookup) (Kiosk, int64, e
 		return k, 0, err
 	}
 	k.Questionnaire.Code, k.Questionnaire.Version = k.Q.Code, k.Q.Version
+	k.Settings = settings
 	return k, settings, nil
 }
 

@@ -43,12 +43,13 @@ type keptKiosk struct {
 	until    time.Time // zero: no assignment starts later
 }
 
-// get returns the kept look-up for l if it is still current at settings version v.
+// get returns the kept look-up for l if it is still current at settings version v (-1:
+// whatever the version).
 func (c *kioskCache) get(l KioskLookup, v int64) (Kiosk, bool) {
 	c.mu.RLock()
 	e, ok := c.entries[kioskKey{l.Counter, l.Questionnaire, l.DeviceToken}]
 	c.mu.RUnlock()
-	if !ok || e.settings != v || l.Now.Before(e.from) || !e.until.IsZero() && !l.Now.Before(e.until) {
+	if !ok || v != -1 && e.settings != v || l.Now.Before(e.from) || !e.until.IsZero() && !l.Now.Before(e.until) {
 		return Kiosk{}, false
 	}
 	return c.withTouches(e.kiosk), true

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -99,6 +100,46 @@ func TestKioskLookupKeptUntilSettingsChange(t *testing.T) {
 		}
 		if k := look("", now.Add(time.Minute)); k.Questionnaire.ID != f.qrow.ID {
 			t.Errorf("asked again for a moment before it starts: version %d, want %d", k.Questionnaire.ID, f.qrow.ID)
+		}
+	})
+}
+
+// TestStaleSettingsAreNotStored: a response checked against a look-up whose settings
+// version is no longer the current one is answered Stale and changes nothing; checked
+// against the current one, or not checked (0), it is stored.
+func TestStaleSettingsAreNotStored(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		at := vn(2026, 3, 2, 9, 0)
+		k, err := s.Kiosk(ctx, KioskLookup{Counter: "a1", Questionnaire: "sipas-counter", Now: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k.Settings == 0 {
+			t.Fatal("a look-up without its settings version")
+		}
+		if err := s.db.Exec("UPDATE offices SET name = 'Office A, renamed' WHERE id = ?", f.officeA.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		before := keptCounts(t, s)
+		stale := f.response(uuidOf(1), f.a1, at, "land", nil, "E1.1", 4)
+		stale.Settings = k.Settings
+		current := f.response(uuidOf(2), f.a1, at, "land", nil, "E1.1", 5)
+		current.Settings = k.Settings + 1
+		unchecked := f.response(uuidOf(3), f.a1, at, "land", nil, "E1.1", 3)
+		got := f.submit(t, stale, current, unchecked)
+		if want := []Outcome{Stale, Stored, Stored}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("outcomes %v, want %v", got, want)
+		}
+		if n := f.count(t, "responses"); n != 2 {
+			t.Errorf("%d responses stored, want 2", n)
+		}
+		if len(keptCounts(t, s)) <= len(before) {
+			t.Error("no count row written")
+		}
+		if _, found := verifyAll(t, s); len(found) != 0 {
+			t.Fatalf("the kept counts differ from the responses: %+v", found[0])
 		}
 	})
 }

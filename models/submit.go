@@ -33,6 +33,11 @@ type NewResponse struct {
 	// DeviceID is the registered kiosk device that sent it (0 for none): a response it
 	// stores is counted in the device's day in the same transaction (countDeviceDays).
 	DeviceID uint
+	// Settings, when not 0, is the settings version of the kiosk look-up it was checked
+	// against (Kiosk.Settings): it is stored only if that is still the current version in
+	// its transaction, and is Stale otherwise, so that no response is acknowledged on
+	// settings older than its own commit.
+	Settings int64
 }
 
 // Outcome is what happened to one response of a batch.
@@ -45,6 +50,9 @@ const (
 	Repeated
 	// Conflict: the UUID was stored before with other answers or at another counter.
 	Conflict
+	// Stale: the settings changed since the look-up it was checked against
+	// (NewResponse.Settings); nothing was stored, and the caller checks it again.
+	Stale
 )
 
 // SubmitResponses stores a batch of responses, their answers and every count they change
@@ -152,12 +160,20 @@ type savedCounts struct {
 // conflict, the counts are added up again from the new ones only.
 func submitPrepared(tx writeTx, p preparedBatch, recent *recentCounts) ([]Outcome, savedCounts, error) {
 	outcomes := make([]Outcome, len(p.batch))
+	stale, err := staleResponses(tx, p.batch)
+	if err != nil {
+		return nil, savedCounts{}, err
+	}
 	known, err := existingResponses(tx, p.batch)
 	if err != nil {
 		return nil, savedCounts{}, err
 	}
 	rows := p.rows[:0:0]
 	for i, row := range p.rows {
+		if stale[i] {
+			outcomes[i] = Stale
+			continue
+		}
 		if prev, ok := known[row.UUID]; ok {
 			outcomes[i] = Conflict
 			if prev.CounterID == row.CounterID && prev.Answers == row.Answers {
@@ -191,6 +207,32 @@ func submitPrepared(tx writeTx, p preparedBatch, recent *recentCounts) ([]Outcom
 		return nil, savedCounts{}, err
 	}
 	return outcomes, savedCounts{version: version, rows: counts}, nil
+}
+
+// staleResponses tells which responses of the batch were checked against settings that
+// are no longer the current ones (NewResponse.Settings); none when no response says.
+func staleResponses(tx writeTx, batch []NewResponse) ([]bool, error) {
+	stale := make([]bool, len(batch))
+	checked := false
+	for _, r := range batch {
+		checked = checked || r.Settings != 0
+	}
+	if !checked {
+		return stale, nil
+	}
+	var current int64
+	stmt, err := tx.stmt(settingsSQL)
+	if err == nil {
+		err = stmt.QueryRowContext(tx.Statement.Context).Scan(&current)
+		stmt.Close()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the settings version: %w", err)
+	}
+	for i, r := range batch {
+		stale[i] = r.Settings != 0 && r.Settings != current
+	}
+	return stale, nil
 }
 
 // existingResponses finds the stored responses among the batch's UUIDs.
