@@ -29,14 +29,20 @@ const bumpCountsSQL = "UPDATE counts_version SET n = n + 1 WHERE id = 1 RETURNIN
 // every writer of shared (batch 0) count rows calls it, once a transaction. It returns
 // the version the transaction makes, which recentCounts relies on.
 func bumpCountsVersion(tx writeTx) (int64, error) {
-	var n int64
-	stmt, err := tx.stmt(bumpCountsSQL)
-	if err == nil {
-		err = stmt.QueryRowContext(tx.Statement.Context).Scan(&n)
-		stmt.Close()
-	}
+	n, err := tx.queryInt(bumpCountsSQL)
 	if err != nil {
 		return 0, fmt.Errorf("bump the counts version: %w", err)
 	}
 	return n, nil
+}
+
+// queryInt runs one of the write path's statements that answers one number.
+func (tx writeTx) queryInt(query string) (int64, error) {
+	var n int64
+	stmt, err := tx.stmt(query)
+	if err == nil {
+		err = stmt.QueryRowContext(tx.Statement.Context).Scan(&n)
+		stmt.Close()
+	}
+	return n, err
 }

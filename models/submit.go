@@ -220,12 +220,7 @@ func staleResponses(tx writeTx, batch []NewResponse) ([]bool, error) {
 	if !checked {
 		return stale, nil
 	}
-	var current int64
-	stmt, err := tx.stmt(settingsSQL)
-	if err == nil {
-		err = stmt.QueryRowContext(tx.Statement.Context).Scan(&current)
-		stmt.Close()
-	}
+	current, err := tx.queryInt(settingsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("read the settings version: %w", err)
 	}
