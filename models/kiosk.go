@@ -77,7 +77,7 @@ func (s *Store) Kiosk(ctx context.Context, l KioskLookup) (Kiosk, error) {
 	if k, ok := s.kiosks.get(l, v); ok {
 		return k, nil
 	}
-	k, settings, err := s.lookUpKiosk(ctx, l)
+	k, err := s.lookUpKiosk(ctx, l)
 	if err != nil {
 		return k, err
 	}
@@ -87,7 +87,7 @@ func (s *Store) Kiosk(ctx context.Context, l KioskLookup) (Kiosk, error) {
 	if err != nil {
 		return Kiosk{}, fmt.Errorf("read the next assignment: %w", err)
 	}
-	s.kiosks.put(l, keptKiosk{kiosk: k, settings: settings, from: l.Now, until: next.Time})
+	s.kiosks.put(l, keptKiosk{kiosk: k, from: l.Now, until: next.Time})
 	return s.kiosks.withTouches(k), nil
 }
 
@@ -102,8 +102,8 @@ func (s *Store) KeptKiosk(ctx context.Context, l KioskLookup) (Kiosk, error) {
 	return s.Kiosk(ctx, l)
 }
 
-// lookUpKiosk is Kiosk's query, with the settings version it read.
-func (s *Store) lookUpKiosk(ctx context.Context, l KioskLookup) (Kiosk, int64, error) {
+// lookUpKiosk is Kiosk's query, with the settings version it read (Kiosk.Settings).
+func (s *Store) lookUpKiosk(ctx context.Context, l KioskLookup) (Kiosk, error) {
 	var row *sql.Row
 	args := []any{l.Now.UTC(), l.Questionnaire, StatusPublished, l.DeviceToken, l.Counter}
 	if stmt, ok := s.stmts.get(kioskQuery); ok {
@@ -111,7 +111,7 @@ func (s *Store) lookUpKiosk(ctx context.Context, l KioskLookup) (Kiosk, int64, e
 	} else { // PostgreSQL: its driver caches the prepared statement
 		sqlDB, err := s.db.DB()
 		if err != nil {
-			return Kiosk{}, 0, fmt.Errorf("read counter %s: %w", l.Counter, err)
+			return Kiosk{}, fmt.Errorf("read counter %s: %w", l.Counter, err)
 		}
 		row = sqlDB.QueryRowContext(ctx, toDollars(kioskQuery), args...)
 	}
@@ -129,13 +129,13 @@ func (s *Store) lookUpKiosk(ctx context.Context, l KioskLookup) (Kiosk, int64, e
 		&k.Counter.RequiresDevice, &k.Closed, &k.Office.ID, &k.Office.ProvinceID, &k.Office.Code, &k.Office.Name, &qid,
 		&deviceID, &devCtr, &revoked, &seen, &settings)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Kiosk{}, 0, ErrNotFound
+		return Kiosk{}, ErrNotFound
 	}
 	if err != nil {
-		return Kiosk{}, 0, fmt.Errorf("read counter %s: %w", l.Counter, err)
+		return Kiosk{}, fmt.Errorf("read counter %s: %w", l.Counter, err)
 	}
 	if !qid.Valid {
-		return Kiosk{}, 0, fmt.Errorf("no published version of questionnaire %s", l.Questionnaire)
+		return Kiosk{}, fmt.Errorf("no published version of questionnaire %s", l.Questionnaire)
 	}
 	if deviceID.Valid {
 		k.Device = &KioskDevice{ID: uint(deviceID.Int64), CounterID: uint(devCtr.Int64), Revoked: revoked.Bool}
@@ -145,11 +145,11 @@ func (s *Store) lookUpKiosk(ctx context.Context, l KioskLookup) (Kiosk, int64, e
 	}
 	k.Questionnaire = Questionnaire{ID: uint(qid.Int64), Status: StatusPublished}
 	if k.Q, err = s.parsedVersion(ctx, k.Questionnaire.ID); err != nil {
-		return k, 0, err
+		return k, err
 	}
 	k.Questionnaire.Code, k.Questionnaire.Version = k.Q.Code, k.Q.Version
 	k.Settings = settings
-	return k, settings, nil
+	return k, nil
 }
 
 // AnsweredVersion is the published version a kiosk's form was made from (its hidden

@@ -35,12 +35,11 @@ type kioskCache struct {
 type kioskKey struct{ counter, questionnaire, token string }
 
 // keptKiosk is a look-up as read, valid from its moment until the next assignment starts,
-// while the settings stay at its version.
+// while the settings stay at its version (Kiosk.Settings).
 type keptKiosk struct {
-	kiosk    Kiosk
-	settings int64
-	from     time.Time
-	until    time.Time // zero: no assignment starts later
+	kiosk Kiosk
+	from  time.Time
+	until time.Time // zero: no assignment starts later
 }
 
 // get returns the kept look-up for l if it is still current at settings version v (-1:
@@ -49,7 +48,7 @@ func (c *kioskCache) get(l KioskLookup, v int64) (Kiosk, bool) {
 	c.mu.RLock()
 	e, ok := c.entries[kioskKey{l.Counter, l.Questionnaire, l.DeviceToken}]
 	c.mu.RUnlock()
-	if !ok || v != -1 && e.settings != v || l.Now.Before(e.from) || !e.until.IsZero() && !l.Now.Before(e.until) {
+	if !ok || v != -1 && e.kiosk.Settings != v || l.Now.Before(e.from) || !e.until.IsZero() && !l.Now.Before(e.until) {
 		return Kiosk{}, false
 	}
 	return c.withTouches(e.kiosk), true
