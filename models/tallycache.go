@@ -217,39 +217,74 @@ func (s *Store) monthPrints(ctx context.Context, first, last int) (map[int]strin
 	return out, nil
 }
 
-// printsMemo keeps the month fingerprints read at one counts version, by month range.
+// printsMemo keeps the month fingerprints read at one counts version, month by month:
+// while the version stays, a month's fingerprint is the same whichever range it was read
+// with, so a date range inside the months a dashboard's year already read needs no
+// statement at all.
 type printsMemo struct {
 	mu      sync.Mutex
 	version int64
-	ranges  map[[2]int]map[int]string
+	known   map[int]bool   // the months read at version, with responses or not
+	prints  map[int]string // those with responses
 }
 
-// printsOf is monthPrints, read again only when the counts version has changed. The
-// version is read first: fingerprints read after it are at least as new as it says.
+// printsMemoMonths bounds the months remembered (a century of them); beyond it the memo
+// starts again.
+const printsMemoMonths = 1200
+
+// lookUp returns the fingerprints of the months first..last when all of them were read at
+// version.
+func (m *printsMemo) lookUp(version int64, first, last int) (map[int]string, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.version != version || m.known == nil {
+		return nil, false
+	}
+	out := map[int]string{}
+	for month := first; month <= last; month = nextMonth(month) {
+		if !m.known[month] {
+			return nil, false
+		}
+		if fp, ok := m.prints[month]; ok {
+			out[month] = fp
+		}
+	}
+	return out, true
+}
+
+// keep remembers the fingerprints of the months first..last read at version, beside
+// those of the same version.
+func (m *printsMemo) keep(version int64, first, last int, prints map[int]string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.version != version || m.known == nil || len(m.known) > printsMemoMonths {
+		m.version, m.known, m.prints = version, map[int]bool{}, map[int]string{}
+	}
+	for month := first; month <= last; month = nextMonth(month) {
+		m.known[month] = true
+		delete(m.prints, month)
+	}
+	for month, fp := range prints {
+		m.prints[month] = fp
+	}
+}
+
+// printsOf is monthPrints, read again only for months not read at the current counts
+// version. The version is read first: fingerprints read after it are at least as new as
+// it says.
 func (s *Store) printsOf(ctx context.Context, first, last int) (map[int]string, error) {
 	v, err := s.CountsVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	m := &s.prints
-	m.mu.Lock()
-	prints, ok := m.ranges[[2]int{first, last}]
-	if m.version != v {
-		ok = false
-	}
-	m.mu.Unlock()
-	if ok {
+	if prints, ok := s.prints.lookUp(v, first, last); ok {
 		return prints, nil
 	}
-	if prints, err = s.monthPrints(ctx, first, last); err != nil {
+	prints, err := s.monthPrints(ctx, first, last)
+	if err != nil {
 		return nil, err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.version != v || m.ranges == nil || len(m.ranges) > 64 {
-		m.version, m.ranges = v, map[[2]int]map[int]string{}
-	}
-	m.ranges[[2]int{first, last}] = prints
+	s.prints.keep(v, first, last, prints)
 	return prints, nil
 }
 

@@ -236,3 +236,39 @@ func (s *Store) talliesDirect(ctx context.Context, q TallyQuery) (map[string]*su
 	}
 	return out, nil
 }
+
+// The month fingerprints are answered from memory only for months all read at the
+// asked counts version.
+func TestPrintsMemo(t *testing.T) {
+	var m printsMemo
+	m.keep(7, 202501, 202512, map[int]string{202503: "a", 202511: "b"})
+	m.keep(7, 202601, 202602, map[int]string{202602: "c"})
+	cases := []struct {
+		name        string
+		version     int64
+		first, last int
+		want        map[int]string // nil: not known
+	}{
+		{"inside the first range", 7, 202504, 202511, map[int]string{202511: "b"}},
+		{"across both ranges", 7, 202510, 202602, map[int]string{202511: "b", 202602: "c"}},
+		{"months without responses", 7, 202504, 202510, map[int]string{}},
+		{"a month never read", 7, 202512, 202603, nil},
+		{"another version", 8, 202504, 202511, nil},
+	}
+	for _, c := range cases {
+		got, ok := m.lookUp(c.version, c.first, c.last)
+		if ok != (c.want != nil) || (ok && !reflect.DeepEqual(got, c.want)) {
+			t.Errorf("%s: %v %t, want %v", c.name, got, ok, c.want)
+		}
+	}
+	// A month read again at the same version loses a fingerprint it no longer has; a
+	// newer version forgets the rest.
+	m.keep(7, 202511, 202511, map[int]string{})
+	if got, _ := m.lookUp(7, 202511, 202511); len(got) != 0 {
+		t.Errorf("month read again without rows: %v", got)
+	}
+	m.keep(8, 202601, 202601, map[int]string{})
+	if _, ok := m.lookUp(8, 202503, 202503); ok {
+		t.Error("a month read at version 7 answered at version 8")
+	}
+}
