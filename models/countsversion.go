@@ -15,7 +15,7 @@ import (
 // CountsVersion reads the counts version.
 func (s *Store) CountsVersion(ctx context.Context) (int64, error) {
 	var n int64
-	if err := s.db.WithContext(ctx).Raw("SELECT n FROM counts_version WHERE id = 1").Scan(&n).Error; err != nil {
+	if err := s.short(ctx).Raw("SELECT n FROM counts_version WHERE id = 1").Scan(&n).Error; err != nil {
 		return 0, fmt.Errorf("read the counts version: %w", err)
 	}
 	return n, nil

@@ -110,7 +110,7 @@ func (s *Store) PendingHeld(ctx context.Context, f HeldFilter, by Grouping) (map
 		ID uint
 		N  int64
 	}
-	if err := f.apply(s.db.WithContext(ctx).Table("held_responses")).Select(col + " AS id, COUNT(*) AS n").Group(col).Scan(&rows).Error; err != nil {
+	if err := f.apply(s.short(ctx).Table("held_responses")).Select(col + " AS id, COUNT(*) AS n").Group(col).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("count held responses: %w", err)
 	}
 	out := make(map[uint]int64, len(rows))

@@ -81,6 +81,7 @@ func (c *kioskCache) touch(deviceID uint, at time.Time) { c.touched.Store(device
 
 // settingsVersion reads the settings version.
 func (s *Store) settingsVersion(ctx context.Context) (int64, error) {
+	ctx = context.WithoutCancel(ctx) // one row: see Store.short
 	var row *sql.Row
 	if stmt, ok := s.stmts.get(settingsSQL); ok {
 		row = stmt.QueryRowContext(ctx)

@@ -65,7 +65,7 @@ func (s *Store) EnsureReferenceData(ctx context.Context, units []survey.Unit, qu
 // Units returns every provincial unit, old and current.
 func (s *Store) Units(ctx context.Context) ([]survey.Unit, error) {
 	var rows []Province
-	if err := s.db.WithContext(ctx).Order("valid_from, code").Find(&rows).Error; err != nil {
+	if err := s.short(ctx).Order("valid_from, code").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("read provinces: %w", err)
 	}
 	units := make([]survey.Unit, len(rows))
@@ -92,7 +92,7 @@ func (p Province) Unit() survey.Unit {
 // parsedVersion).
 func (s *Store) PublishedQuestionnaire(ctx context.Context, code string) (Questionnaire, *survey.Questionnaire, error) {
 	var row Questionnaire
-	db := s.db.WithContext(ctx)
+	db := s.short(ctx)
 	err := db.Table("questionnaire_assignments a").Select("q.id, q.code, q.version, q.status, q.created_at, q.published_at").
 		Joins("JOIN questionnaires q ON q.id = a.questionnaire_id").
 		Where("a.province_id IS NULL AND a.office_id IS NULL AND a.starts_at <= ? AND q.code = ?", time.Now().UTC(), code).

@@ -166,6 +166,15 @@ func (s *Store) Close() error {
 	return sqlDB.Close()
 }
 
+// short is the database for a statement of a few hundred rows at most, which ends in a
+// millisecond or two (a version number, a page's reference data, month fingerprints):
+// read without the context's cancellation. go-sqlite3 steps each row of a statement
+// whose context can be cancelled on a goroutine of its own, to watch the context
+// meanwhile, and that start and its wake-ups cost more than such a statement's rows.
+func (s *Store) short(ctx context.Context) *gorm.DB {
+	return s.db.WithContext(context.WithoutCancel(ctx))
+}
+
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
@@ -182,7 +191,7 @@ func (s *Store) parsedVersion(ctx context.Context, id uint) (*survey.Questionnai
 		return q.(*survey.Questionnaire), nil
 	}
 	var row Questionnaire
-	if err := s.db.WithContext(ctx).Take(&row, id).Error; err != nil {
+	if err := s.short(ctx).Take(&row, id).Error; err != nil {
 		return nil, fmt.Errorf("read questionnaire version %d: %w", id, err)
 	}
 	q, err := survey.ParseStoredQuestionnaire([]byte(row.Definition))

@@ -204,7 +204,7 @@ type monthPrint struct {
 // number of monthly count rows and their sums. A month without rows has none.
 func (s *Store) monthPrints(ctx context.Context, first, last int) (map[int]string, error) {
 	var rows []monthPrint
-	err := s.db.WithContext(ctx).Table("tallies").
+	err := s.short(ctx).Table("tallies").
 		Select("period, COUNT(*) AS n_rows, SUM(responses) AS responses, SUM(sum_score) AS sum_score").
 		Where("grain = 'M' AND period BETWEEN ? AND ? AND "+visibleBatches, first, last).Group("period").Scan(&rows).Error
 	if err != nil {
