@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -160,5 +161,59 @@ func TestKeptDashboardNeverShowsAnotherUser(t *testing.T) {
 	}
 	if rec := alice.do("GET", target, nil, map[string]string{"If-None-Match": etags["bobnguyen"]}); rec.Code != 200 {
 		t.Errorf("alice with bob's ETag: %d", rec.Code)
+	}
+}
+
+// Kept answers own their bytes: the buffers and compressors that made them are used again
+// for the next answers, and the first answer is still the same, plain and gzipped.
+func TestKeptAnswersOutliveTheirBuffers(t *testing.T) {
+	ta := newTestApp(t, Config{MinSample: 30, Questionnaire: "sipas-counter"})
+	form := allCriteria("4")
+	form.Set("field", "land")
+	form.Set("response_id", "1b6f3c8e-3f57-4f6c-9d55-1d2c0b4c9a11")
+	if rec := ta.do("POST", "/kiosk/demo-31", form, nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("kiosk: %d", rec.Code)
+	}
+	gz := map[string]string{"Accept-Encoding": "gzip"}
+	targets := []string{"/api/v1/sipas?year=2026", "/api/v1/sipas?year=2025", "/api/v1/sipas?from=2026-01-05&to=2026-11-20",
+		"/api/v1/sipas?quarter=1&year=2026"}
+	first := map[string]string{}
+	for _, target := range targets {
+		rec := ta.do("GET", target, nil, nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d", target, rec.Code)
+		}
+		first[target] = rec.Body.String()
+	}
+	for _, target := range targets {
+		plain := ta.do("GET", target, nil, nil)
+		zipped := ta.do("GET", target, nil, gz)
+		if plain.Body.String() != first[target] {
+			t.Errorf("%s changed once other answers were made:\n%s\n%s", target, first[target], plain.Body)
+		}
+		if got := gunzipped(t, zipped.Body.Bytes()); got != first[target] {
+			t.Errorf("%s gzipped differs from its first answer:\n%s\n%s", target, got, first[target])
+		}
+	}
+}
+
+func TestSparesKeepAFew(t *testing.T) {
+	var s spares[int]
+	if _, ok := s.get(); ok {
+		t.Fatal("an empty spares gave a value")
+	}
+	for i := range sparesKept + 2 {
+		s.put(i)
+	}
+	var got []int
+	for {
+		v, ok := s.get()
+		if !ok {
+			break
+		}
+		got = append(got, v)
+	}
+	if want := []int{3, 2, 1, 0}; !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
 	}
 }
