@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -215,5 +216,41 @@ func TestSparesKeepAFew(t *testing.T) {
 	}
 	if want := []int{3, 2, 1, 0}; !slices.Equal(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
+	}
+}
+
+// A kept document is gzipped once, when a client first asks for it, however many ask at
+// once, and the cache counts those bytes for as long as it keeps it.
+func TestDocumentsAreGzippedOnceAskedFor(t *testing.T) {
+	var rc readCache
+	doc := []byte(strings.Repeat(`{"sipas": 91.8848346800255}`, 200))
+	e := &cachedRead{key: "k", version: 1, ctype: "application/json", head: doc}
+	rc.put(e)
+	before := rc.size
+	if e.headZ != nil {
+		t.Fatal("gzipped before anyone asked")
+	}
+	zs := make([][]byte, 8)
+	var wg sync.WaitGroup
+	for i := range zs {
+		wg.Go(func() { zs[i] = rc.zipped(e) })
+	}
+	wg.Wait()
+	for _, z := range zs {
+		if &z[0] != &zs[0][0] {
+			t.Fatal("gzipped more than once")
+		}
+	}
+	if got := gunzipped(t, zs[0]); got != string(doc) {
+		t.Fatalf("gunzipped %q", got)
+	}
+	if rc.size != before+len(zs[0]) {
+		t.Fatalf("size %d, want %d + %d", rc.size, before, len(zs[0]))
+	}
+	rc.mu.Lock()
+	rc.remove(rc.entries["k"])
+	rc.mu.Unlock()
+	if rc.size != 0 {
+		t.Fatalf("size %d once removed", rc.size)
 	}
 }
