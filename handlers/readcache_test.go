@@ -45,18 +45,25 @@ func nationalResponsesIn(t *testing.T, body string) int64 {
 	return doc.National.Responses
 }
 
+// appWithOneResponse is a test app whose kiosk demo-31 has stored one response (id).
+func appWithOneResponse(t *testing.T, id string) *testApp {
+	t.Helper()
+	ta := newTestApp(t, Config{MinSample: 30, Questionnaire: "sipas-counter"})
+	form := allCriteria("4")
+	form.Set("field", "land")
+	form.Set("response_id", id)
+	if rec := ta.do("POST", "/kiosk/demo-31", form, nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("kiosk: %d", rec.Code)
+	}
+	return ta
+}
+
 // The national document is answered from what was kept while the counts stay: the same
 // bytes plain and gzipped, 304 to a client that has them, and new figures as soon as
 // another process (a second store on the same database: `sipas import`, another serve)
 // stores a response.
 func TestReadCacheNoticesAnotherProcess(t *testing.T) {
-	ta := newTestApp(t, Config{MinSample: 30, Questionnaire: "sipas-counter"})
-	form := allCriteria("4")
-	form.Set("field", "land")
-	form.Set("response_id", "0b6f3c8e-3f57-4f6c-9d55-1d2c0b4c9a11")
-	if rec := ta.do("POST", "/kiosk/demo-31", form, nil); rec.Code != http.StatusSeeOther {
-		t.Fatalf("kiosk: %d", rec.Code)
-	}
+	ta := appWithOneResponse(t, "0b6f3c8e-3f57-4f6c-9d55-1d2c0b4c9a11")
 	const target = "/api/v1/sipas?year=2026"
 	zipped := ta.do("GET", target, nil, map[string]string{"Accept-Encoding": "gzip"})
 	plain := ta.do("GET", target, nil, nil)
@@ -168,13 +175,7 @@ func TestKeptDashboardNeverShowsAnotherUser(t *testing.T) {
 // Kept answers own their bytes: the buffers and compressors that made them are used again
 // for the next answers, and the first answer is still the same, plain and gzipped.
 func TestKeptAnswersOutliveTheirBuffers(t *testing.T) {
-	ta := newTestApp(t, Config{MinSample: 30, Questionnaire: "sipas-counter"})
-	form := allCriteria("4")
-	form.Set("field", "land")
-	form.Set("response_id", "1b6f3c8e-3f57-4f6c-9d55-1d2c0b4c9a11")
-	if rec := ta.do("POST", "/kiosk/demo-31", form, nil); rec.Code != http.StatusSeeOther {
-		t.Fatalf("kiosk: %d", rec.Code)
-	}
+	ta := appWithOneResponse(t, "1b6f3c8e-3f57-4f6c-9d55-1d2c0b4c9a11")
 	gz := map[string]string{"Accept-Encoding": "gzip"}
 	targets := []string{"/api/v1/sipas?year=2026", "/api/v1/sipas?year=2025", "/api/v1/sipas?from=2026-01-05&to=2026-11-20",
 		"/api/v1/sipas?quarter=1&year=2026"}
