@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -253,5 +254,43 @@ func TestDocumentsAreGzippedOnceAskedFor(t *testing.T) {
 	rc.mu.Unlock()
 	if rc.size != 0 {
 		t.Fatalf("size %d once removed", rc.size)
+	}
+}
+
+// Many first requests of the same document at once, some asking for gzip and some not,
+// all get the same figures: one makes the answer, the others wait for it, and it is
+// gzipped once however many ask.
+func TestFirstRequestsAtOnceAgree(t *testing.T) {
+	ta := appWithOneResponse(t, "2b6f3c8e-3f57-4f6c-9d55-1d2c0b4c9a11")
+	const target = "/api/v1/sipas?from=2026-01-03&to=2026-11-27"
+	recs := make([]*httptest.ResponseRecorder, 16)
+	var wg sync.WaitGroup
+	for i := range recs {
+		wg.Go(func() {
+			var header map[string]string
+			if i%2 == 0 {
+				header = map[string]string{"Accept-Encoding": "gzip"}
+			}
+			recs[i] = ta.do("GET", target, nil, header)
+		})
+	}
+	wg.Wait()
+	bodies := make([]string, len(recs))
+	for i, rec := range recs {
+		if rec.Code != http.StatusOK {
+			t.Fatalf("request %d: %d", i, rec.Code)
+		}
+		bodies[i] = rec.Body.String()
+		if zipped := rec.Header().Get("Content-Encoding") == "gzip"; zipped != (i%2 == 0) {
+			t.Fatalf("request %d: Content-Encoding %q", i, rec.Header().Get("Content-Encoding"))
+		} else if zipped {
+			bodies[i] = gunzipped(t, rec.Body.Bytes())
+		}
+		if bodies[i] != bodies[0] {
+			t.Fatalf("request %d got another document:\n%s\n%s", i, bodies[i], bodies[0])
+		}
+	}
+	if n := nationalResponsesIn(t, bodies[0]); n != 1 {
+		t.Fatalf("%d responses, want 1", n)
 	}
 }
