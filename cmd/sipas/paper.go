@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -51,6 +52,7 @@ func importPaper(ctx context.Context, env cmdEnv, args []string) error {
 	if err != nil {
 		return nothingImported(name, err, false)
 	}
+	importMemory(env)
 	store, err := openStore(ctx, *dsn, env.stdout)
 	if err != nil {
 		return err
@@ -72,6 +74,27 @@ func importPaper(ctx context.Context, env cmdEnv, args []string) error {
 		return fmt.Errorf("%s: the import was interrupted; nothing was imported", name)
 	}
 	return fmt.Errorf("%s: the import failed (see the log above); nothing was imported", name)
+}
+
+// The garbage collector's settings of `sipas import`, unless GOGC or GOMEMLIMIT say
+// otherwise. An import makes about 10 KB of garbage a row, and at Go's default (a
+// collection each time the heap doubles) collecting was a third of its CPU. Collecting
+// when it quadruples, but working harder as the heap nears 110 MiB, took the one-month
+// file from 3.9–4.2 s to 3.5–3.7 s and the national one from 5.5–5.7 to 5.0–5.3 s on the
+// 2-core machine (five and three runs in turn), at 155 MB resident instead of 120 (SPEC
+// §7: under 200 MB). The import streams, so the heap does not grow with the file.
+const (
+	importGCPercent   = 300
+	importMemoryLimit = 110 << 20
+)
+
+func importMemory(env cmdEnv) {
+	if env.getenv("GOGC") == "" {
+		debug.SetGCPercent(importGCPercent)
+	}
+	if env.getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(importMemoryLimit)
+	}
 }
 
 // nothingImported words a refused file in English through the catalogue, each problem
