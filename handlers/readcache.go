@@ -116,39 +116,45 @@ const keptLevel = flate.BestSpeed
 func (rc *readCache) deflated(b []byte, last bool) ([]byte, error) {
 	out := rc.buffer()
 	defer rc.release(out)
+	if err := rc.deflate(out, b, last); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(out.Bytes()), nil
+}
+
+// deflate appends b to out as deflated's blocks.
+func (rc *readCache) deflate(out *bytes.Buffer, b []byte, last bool) error {
 	w, ok := rc.deflaters.get()
 	if !ok {
 		var err error
 		if w, err = flate.NewWriter(out, keptLevel); err != nil {
-			return nil, err
+			return err
 		}
 	} else {
 		w.Reset(out)
 	}
 	defer rc.deflaters.put(w)
 	if _, err := w.Write(b); err != nil {
-		return nil, err
+		return err
 	}
-	var err error
 	if last {
-		err = w.Close()
-	} else {
-		err = w.Flush()
+		return w.Close()
 	}
-	return bytes.Clone(out.Bytes()), err
+	return w.Flush()
 }
 
 // gzipped is b as a whole gzip stream (header, final deflate blocks, trailer).
 func (rc *readCache) gzipped(b []byte) ([]byte, error) {
-	body, err := rc.deflated(b, true)
-	if err != nil {
+	out := rc.buffer()
+	defer rc.release(out)
+	out.Write(gzipHeader)
+	if err := rc.deflate(out, b, true); err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, len(body)+18)
-	out = append(out, gzipHeader...)
-	out = append(out, body...)
-	out = binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(b))
-	return binary.LittleEndian.AppendUint32(out, uint32(len(b))), nil
+	z := make([]byte, 0, out.Len()+8)
+	z = append(z, out.Bytes()...)
+	z = binary.LittleEndian.AppendUint32(z, crc32.ChecksumIEEE(b))
+	return binary.LittleEndian.AppendUint32(z, uint32(len(b))), nil
 }
 
 // zipped is a kept document gzipped, made the first time a client asks for it, so that
@@ -167,9 +173,7 @@ func (rc *readCache) zipped(e *cachedRead) []byte {
 		e.headZ = z
 		if el, ok := rc.entries[e.key]; ok && el.Value.(*cachedRead) == e {
 			rc.size += len(z)
-			for rc.size > readCacheBytes && rc.order.Len() > 1 {
-				rc.remove(rc.order.Back())
-			}
+			rc.evictLocked()
 		}
 	})
 	return e.headZ
@@ -274,6 +278,12 @@ func (rc *readCache) put(e *cachedRead) {
 	}
 	rc.entries[e.key] = rc.order.PushFront(e)
 	rc.size += e.bytes()
+	rc.evictLocked()
+}
+
+// evictLocked drops the least recently used answers while the kept ones are over
+// readCacheBytes, keeping the newest at least. rc.mu is held.
+func (rc *readCache) evictLocked() {
 	for rc.size > readCacheBytes && rc.order.Len() > 1 {
 		rc.remove(rc.order.Back())
 	}

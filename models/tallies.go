@@ -149,9 +149,9 @@ func (q TallyQuery) read(db *gorm.DB, out map[string]*survey.Tally, grain string
 		return err
 	}
 	// go-sqlite3 steps each row on a goroutine of its own when the context can be
-	// cancelled, to watch it meanwhile: a goroutine start and two wake-ups a row, most of
-	// a cold date range's time. The rows are read without the cancellation, which is
-	// looked at here every few rows instead.
+	// cancelled, to watch it meanwhile: a goroutine start and two wake-ups a row. The rows
+	// are read without the cancellation (see Store.short), which is looked at here every
+	// few rows instead.
 	ctx := db.Statement.Context
 	rows, err := q.where(db.WithContext(context.WithoutCancel(ctx)).Table("tallies"), grain, from, to).
 		Select(g + " AS g, responses, sum_score, sum_score2, counts").Rows()
