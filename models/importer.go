@@ -302,7 +302,7 @@ func (s *Store) writerConn(ctx context.Context, cacheKB int64, fn func(db *gorm.
 			}
 			return nil
 		}
-		if err := set(-cacheKB, importCheckpointPages, sqliteNormal); err != nil {
+		if err := set(-cacheKB, importBackstopPages, sqliteNormal); err != nil {
 			return err
 		}
 		defer func() {

@@ -50,6 +50,7 @@ type importRun struct {
 	slices     int           // slice transactions written
 	sliceRows  atomic.Int64  // questionnaires the next slice holds, see Importer.adapt
 	db         *gorm.DB      // the job's own connection, see Store.writerConn
+	checkpoint *walCheckpointer
 	onProgress func(ImportJob)
 }
 
@@ -126,8 +127,11 @@ func (im *Importer) runClaimed(ctx context.Context, id uint, file io.ReaderAt, p
 	run := &importRun{im: im, row: row, file: file, now: im.now(), onProgress: progress, phase: PhaseChecking}
 	run.sliceRows.Store(int64(im.sliceRows))
 	err := im.s.writerConn(ctx, im.cacheKB, func(db *gorm.DB) error {
-		run.db = db
-		defer func() { run.db = nil }() // the connection goes back to the pool
+		run.db, run.checkpoint = db, im.s.startCheckpointer()
+		defer func() { // the connection goes back to the pool
+			run.checkpoint.stop()
+			run.db, run.checkpoint = nil, nil
+		}()
 		return run.do(ctx)
 	})
 	switch {
@@ -377,7 +381,12 @@ func (run *importRun) createPlaces(ctx context.Context, places *survey.PaperPlac
 // tx runs fn in a write transaction on the job's connection, through the importer's
 // writer.
 func (run *importRun) tx(ctx context.Context, fn func(writeTx) error) error {
-	return run.im.w.runTxOn(ctx, run.db, fn)
+	run.checkpoint.settle()
+	err := run.im.w.runTxOn(ctx, run.db, fn)
+	if err == nil {
+		run.checkpoint.kick()
+	}
+	return err
 }
 
 // update writes the job's progress and updates in tx; errLostSlot when another process
