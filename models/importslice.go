@@ -319,7 +319,7 @@ func (p *slicer) slice(ctx context.Context, batch []paperResponse) (sliceWork, e
 		r := b.r
 		row := Response{UUID: r.UUID, CounterID: r.Counter.ID, OfficeID: r.Counter.OfficeID, ProvinceID: r.ProvinceID,
 			QuestionnaireID: r.QuestionnaireID, Channel: r.Channel, Field: r.Submission.Field, SubmittedAt: r.SubmittedAt.UTC(),
-			Day: survey.DayKey(r.SubmittedAt), Answers: r.Submission.Encode(), ImportID: r.ImportID}
+			Day: survey.DayKey(r.SubmittedAt), Answers: l.Encode(r.Submission), ImportID: r.ImportID}
 		if prev, ok := known[r.UUID]; ok {
 			if prev.CounterID != row.CounterID || prev.Answers != row.Answers {
 				return sliceWork{}, &survey.PaperError{Row: b.row, Msg: survey.Msg("paper.problem.uuid_conflict")}

@@ -3,6 +3,7 @@ package survey
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -547,6 +548,8 @@ func TestEncodeIsJSON(t *testing.T) {
 		{Criteria: map[string]int{}},
 		{Criteria: nil},
 		{Field: "land", Criteria: map[string]int{"E1.1": 5}, Answers: map[string]string{"P1": "a<b>&\"c\\\n", "P2": "Không", "P3": ""}},
+		{Criteria: map[string]int{"E1.1": 10, "E1.2": -1}},
+		manyCodes(70),
 	}
 	for range 200 {
 		subs = append(subs, q.Synthesize(r, profile, 0))
@@ -560,4 +563,39 @@ func TestEncodeIsJSON(t *testing.T) {
 			t.Fatalf("Encode\n got %s\nwant %s", got, want)
 		}
 	}
+}
+
+// TestLayoutEncodeIsEncode holds the layout's quicker Encode to Submission.Encode, also
+// for submissions it does not know all of.
+func TestLayoutEncodeIsEncode(t *testing.T) {
+	q := Official()
+	l := q.Layout()
+	r := rand.New(rand.NewPCG(7, 8))
+	profile := q.NewSynthetic(r)
+	cases := map[string]Submission{
+		"no criteria":        {Criteria: nil},
+		"empty":              {Criteria: map[string]int{}},
+		"unknown criterion":  {Criteria: map[string]int{"E1.1": 5, "Z9.9": 3}},
+		"unknown question":   {Criteria: map[string]int{"E1.1": 5}, Answers: map[string]string{"P1": "1", "Q42": "x"}},
+		"field and escapes":  {Field: "land", Criteria: map[string]int{"E2.1": 4}, Answers: map[string]string{"P1": "a<b>&\"c\\\n"}},
+		"value over 9":       {Criteria: map[string]int{"E1.1": 10, "E1.2": -1}},
+		"more than 64 codes": manyCodes(70),
+	}
+	for i := range 100 {
+		cases[fmt.Sprintf("synthetic %d", i)] = q.Synthesize(r, profile, 0)
+	}
+	for name, s := range cases {
+		if got, want := l.Encode(s), s.Encode(); got != want {
+			t.Errorf("%s: layout encodes\n%s\nSubmission.Encode\n%s", name, got, want)
+		}
+	}
+}
+
+func manyCodes(n int) Submission {
+	s := Submission{Criteria: map[string]int{}, Answers: map[string]string{}}
+	for i := range n {
+		s.Criteria[fmt.Sprintf("C%03d", i)] = i % 5
+		s.Answers[fmt.Sprintf("Q%03d", i)] = "v"
+	}
+	return s
 }
