@@ -58,6 +58,10 @@ func Open(dsn string) (*Store, error) {
 			}
 			return nil, err
 		}
+		if err = createSQLite(SQLitePath(dsn)); err != nil {
+			closeLock(lock)
+			return nil, err
+		}
 		if err = markPresence(lock); err != nil {
 			closeLock(lock)
 			return nil, fmt.Errorf("lock %s: %w", SQLitePath(dsn), err)
