@@ -170,7 +170,7 @@ func xlsxCell(f *excelize.File, sheet, cell string, v any) error {
 }
 
 // escapeXString writes text as Excel does where XML cannot carry it: a control character
-// as _xHHHH_, and text that reads as such an escape (see unescapeXString) with its
+// as _xHHHH_, and text that would read as such an escape (see unescapeXString) with its
 // underscore escaped, _x005F_xHHHH_. excelize leaves shared strings as they are.
 func escapeXString(s string) string {
 	if !strings.Contains(s, "_x") && !strings.ContainsFunc(s, notXMLChar) {
@@ -181,13 +181,24 @@ func escapeXString(s string) string {
 		switch {
 		case notXMLChar(r):
 			fmt.Fprintf(&out, "_x%04X_", r)
-		case r == '_' && strings.HasPrefix(s[i:], "_x") && len(s) >= i+7 && s[i+6] == '_' && isHex(s[i+2:i+6]):
+		case r == '_' && readsAsEscape(s[i:]):
 			out.WriteString("_x005F_")
 		default:
 			out.WriteRune(r)
 		}
 	}
 	return out.String()
+}
+
+// readsAsEscape tells whether text starting with s, once escaped, starts with _xHHHH_:
+// s is _x and four hex digits, then an underscore, or a character escaped as _xHHHH_
+// ("_x0004" then U+0001 is written _x0004_x0001_, whose start reads as U+0004).
+func readsAsEscape(s string) bool {
+	if len(s) < 7 || !strings.HasPrefix(s, "_x") || !isHex(s[2:6]) {
+		return false
+	}
+	next, _ := utf8.DecodeRuneInString(s[6:])
+	return next == '_' || notXMLChar(next)
 }
 
 // notXMLChar tells a character that XML 1.0 cannot hold.

@@ -194,3 +194,16 @@ func TestExportsAreSafeFromFormulas(t *testing.T) {
 		}
 	}
 }
+
+// TestXStringsRoundTrip: text that holds control characters, or looks like Office's
+// _xHHHH_ escapes, or both side by side, reads back from a written workbook as it was.
+func TestXStringsRoundTrip(t *testing.T) {
+	for _, text := range []string{
+		"plain", "_x0041_", "a_x0041_b", "\x01", "_x0004\x01", "_x0004\x01_x0005_", "_x00\x01",
+		"_x0041", "_x0041\uFFFE", "x_x\x02_", "_x005F_", "Hà Nội_x0041_",
+	} {
+		if got := unescapeXString([]byte(escapeXString(text))); got != text {
+			t.Errorf("%q written as %q reads as %q", text, escapeXString(text), got)
+		}
+	}
+}
