@@ -273,10 +273,20 @@ const (
 	serveImportCacheKB = 4 << 10
 )
 
-// importCheckpointPages lets the write-ahead log of an import's connection grow to this
-// many pages before it is copied into the database: a page that several slices change
-// is then copied once rather than after every slice.
-const importCheckpointPages = 8192
+// importCheckpointBytes is how long the write-ahead log may grow while an import writes
+// before the import waits for the checkpoint of its last slice, so that the log starts
+// again from its beginning (walcheckpoint.go). The import's connection checkpoints by
+// itself at four times this, should the checkpointer fall behind.
+const importCheckpointBytes = 32 << 20
+
+// checkpointPages is importCheckpointBytes in pages of db's database.
+func checkpointPages(db *gorm.DB) (int, error) {
+	var size int
+	if err := db.Raw("PRAGMA page_size").Scan(&size).Error; err != nil {
+		return 0, fmt.Errorf("page size: %w", err)
+	}
+	return importCheckpointBytes / max(size, 512), nil
+}
 
 // writerConn runs fn with a session on a connection of its own, on SQLite with a larger
 // page cache, later checkpoints and synchronous=NORMAL (see durable), set back when fn
@@ -302,7 +312,13 @@ func (s *Store) writerConn(ctx context.Context, cacheKB int64, fn func(db *gorm.
 			}
 			return nil
 		}
-		if err := set(-cacheKB, importBackstopPages, sqliteNormal); err != nil {
+		pages, err := checkpointPages(db)
+		if err != nil {
+			return err
+		}
+		// The checkpoints are a walCheckpointer's (importrun.go); the connection's own
+		// are a backstop, for when it falls behind.
+		if err := set(-cacheKB, int64(4*pages), sqliteNormal); err != nil {
 			return err
 		}
 		defer func() {

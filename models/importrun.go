@@ -127,7 +127,11 @@ func (im *Importer) runClaimed(ctx context.Context, id uint, file io.ReaderAt, p
 	run := &importRun{im: im, row: row, file: file, now: im.now(), onProgress: progress, phase: PhaseChecking}
 	run.sliceRows.Store(int64(im.sliceRows))
 	err := im.s.writerConn(ctx, im.cacheKB, func(db *gorm.DB) error {
-		run.db, run.checkpoint = db, im.s.startCheckpointer()
+		checkpoint, err := im.s.startCheckpointer(db)
+		if err != nil {
+			return err
+		}
+		run.db, run.checkpoint = db, checkpoint
 		defer func() { // the connection goes back to the pool
 			run.checkpoint.stop()
 			run.db, run.checkpoint = nil, nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+
+	"gorm.io/gorm"
 )
 
 // walCheckpointer copies an import's write-ahead log into the database on a connection
@@ -16,7 +18,7 @@ import (
 // But the log starts again from its beginning only when a write transaction begins
 // after a checkpoint has copied all of it; the import begins its next slice at once, so
 // left alone the log would grow with the whole file. So when it has grown past
-// importCheckpointPages, the writer waits (settle) for the checkpoint of its last slice
+// importCheckpointBytes, the writer waits (settle) for the checkpoint of its last slice
 // to end before it begins the next one: one slice's copy instead of six.
 type walCheckpointer struct {
 	s      *Store
@@ -25,23 +27,27 @@ type walCheckpointer struct {
 	asked  uint64 // checkpoints asked for (one after each commit)
 	copied uint64 // of those, done: the last run covers every commit before it was asked
 	pages  int    // the log's length at the last checkpoint
-	// restartAt is the log's length, in pages, past which settle waits: importCheckpointPages.
+	// restartAt is the log's length, in pages, past which settle waits: importCheckpointBytes.
 	restartAt int
 	ended     bool
 	done      sync.WaitGroup
 }
 
-// startCheckpointer starts a checkpointer on SQLite; nil on PostgreSQL (whose methods do
-// nothing).
-func (s *Store) startCheckpointer() *walCheckpointer {
+// startCheckpointer starts a checkpointer beside db, an import's connection, on SQLite;
+// nil on PostgreSQL (whose methods do nothing).
+func (s *Store) startCheckpointer(db *gorm.DB) (*walCheckpointer, error) {
 	if s.postgres {
-		return nil
+		return nil, nil
 	}
-	c := &walCheckpointer{s: s, restartAt: importCheckpointPages}
+	pages, err := checkpointPages(db)
+	if err != nil {
+		return nil, err
+	}
+	c := &walCheckpointer{s: s, restartAt: pages}
 	c.cond = sync.NewCond(&c.mu)
 	c.done.Add(1)
 	go c.run()
-	return c
+	return c, nil
 }
 
 // kick asks for a checkpoint of what is committed, without waiting for it. Kicks that
@@ -114,13 +120,9 @@ func (c *walCheckpointer) checkpoint() int {
 	// half-way only leaves more for the next.
 	err := c.s.db.WithContext(context.Background()).Raw("PRAGMA wal_checkpoint(PASSIVE)").Row().Scan(&r.Busy, &r.Log, &r.Checkpointed)
 	if err != nil {
-		// The writer's own checkpoints (importBackstopPages) do the work then.
+		// The import connection's own checkpoints (writerConn) do the work then.
 		slog.Warn("checkpoint beside an import", "err", err)
 		return 0
 	}
 	return r.Log
 }
-
-// importBackstopPages is the import connection's wal_autocheckpoint while a
-// walCheckpointer runs beside it: it checkpoints itself only when the log is this long.
-const importBackstopPages = 4 * importCheckpointPages

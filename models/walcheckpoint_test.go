@@ -28,7 +28,10 @@ func TestCheckpointerKeepsTheLogShort(t *testing.T) {
 			if err := s.db.Raw("PRAGMA page_size").Scan(&pageSize).Error; err != nil {
 				t.Fatal(err)
 			}
-			c := s.startCheckpointer()
+			c, err := s.startCheckpointer(s.db)
+			if err != nil {
+				t.Fatal(err)
+			}
 			c.restartAt = tc.restartAt
 			const txs = 40
 			for range txs {
@@ -63,7 +66,10 @@ const framesPerTx = 10
 
 func TestCheckpointerStopsWithoutWork(t *testing.T) {
 	s := openTestStore(t, filepath.Join(t.TempDir(), "idle.db"), false)
-	c := s.startCheckpointer()
+	c, err := s.startCheckpointer(s.db)
+	if err != nil {
+		t.Fatal(err)
+	}
 	c.settle() // nothing written: returns at once
 	c.stop()
 	var none *walCheckpointer // PostgreSQL's
