@@ -253,16 +253,30 @@ func (b *browserTest) screenshot(name string, screens int) {
 	b.do("scroll back", chromedp.Evaluate[chromedp.Void](`scrollTo(0, 0)`))
 }
 
+// writeShot captures the viewport into path. A capture gets shotTimeout and is tried
+// again once: in one CI run, headless Chromium never answered a capture after a form
+// submission, and the test waited for its whole deadline (six minutes) on a picture
+// that asserts nothing.
 func (b *browserTest) writeShot(path string) {
 	b.t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		b.t.Fatalf("screenshot %s: %v", path, err)
+	var err error
+	for try := 1; try <= 2; try++ {
+		ctx, cancel := context.WithTimeout(b.ctx, shotTimeout)
+		var png []byte
+		png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		cancel()
+		if err == nil {
+			if err := os.WriteFile(path, png, 0o644); err != nil {
+				b.t.Fatal(err)
+			}
+			return
+		}
+		b.t.Logf("screenshot %s, try %d: %v", path, try, err)
 	}
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		b.t.Fatal(err)
-	}
+	b.t.Fatalf("screenshot %s: %v", path, err)
 }
+
+const shotTimeout = 20 * time.Second
 
 func browserConfig() Config {
 	cfg := DefaultConfig()
