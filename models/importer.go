@@ -31,9 +31,12 @@ type Importer struct {
 	// yield is the pause between two slices, so that another process waiting for the
 	// database gets its turn (SQLite has one writer per file); 0 in serve, whose kiosks
 	// go through w.
-	yield   time.Duration
-	cacheKB int64            // the page cache of the job's connection, on SQLite
-	now     func() time.Time // the clock: no questionnaire of a file may be later
+	yield time.Duration
+	// checkpointBeside: a command's job, alone with the file, copies the log into the
+	// database on another connection (walcheckpoint.go); serve's leave it to their commits.
+	checkpointBeside bool
+	cacheKB          int64            // the page cache of the job's connection, on SQLite
+	now              func() time.Time // the clock: no questionnaire of a file may be later
 }
 
 // NewImporter returns an importer writing through sub (serve), or through the store when
@@ -47,6 +50,7 @@ func (s *Store) NewImporter(sub *Submitter, now func() time.Time) *Importer {
 		im.w, im.cacheKB = sub, serveImportCacheKB
 	} else if !s.postgres {
 		im.yield = commandYield // when another process has the file open, see writeSlice
+		im.checkpointBeside = true
 	}
 	return im
 }
@@ -274,9 +278,10 @@ const (
 )
 
 // importCheckpointBytes is how long the write-ahead log may grow while an import writes
-// before the import waits for the checkpoint of its last slice, so that the log starts
-// again from its beginning (walcheckpoint.go). The import's connection checkpoints by
-// itself at four times this, should the checkpointer fall behind.
+// before it is copied into the database: by the import's connection when it commits, or,
+// beside it, by a walCheckpointer, which the import then waits for so that the log
+// starts again from its beginning (walcheckpoint.go); the connection's own checkpoints
+// are then at four times this, should the checkpointer fall behind.
 const importCheckpointBytes = 32 << 20
 
 // checkpointPages is importCheckpointBytes in pages of db's database.
@@ -290,8 +295,9 @@ func checkpointPages(db *gorm.DB) (int, error) {
 
 // writerConn runs fn with a session on a connection of its own, on SQLite with a larger
 // page cache, later checkpoints and synchronous=NORMAL (see durable), set back when fn
-// returns (the connection goes back to the pool, and the memory with it).
-func (s *Store) writerConn(ctx context.Context, cacheKB int64, fn func(db *gorm.DB) error) error {
+// returns (the connection goes back to the pool, and the memory with it). With beside, a
+// walCheckpointer does the checkpoints and the connection's own are only a backstop.
+func (s *Store) writerConn(ctx context.Context, cacheKB int64, beside bool, fn func(db *gorm.DB) error) error {
 	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
 		db := conn.Session(&gorm.Session{}) // each statement starts afresh, on the one connection
 		if s.postgres {
@@ -316,9 +322,10 @@ func (s *Store) writerConn(ctx context.Context, cacheKB int64, fn func(db *gorm.
 		if err != nil {
 			return err
 		}
-		// The checkpoints are a walCheckpointer's (importrun.go); the connection's own
-		// are a backstop, for when it falls behind.
-		if err := set(-cacheKB, int64(4*pages), sqliteNormal); err != nil {
+		if beside {
+			pages *= 4 // a backstop, for when the checkpointer falls behind
+		}
+		if err := set(-cacheKB, int64(pages), sqliteNormal); err != nil {
 			return err
 		}
 		defer func() {

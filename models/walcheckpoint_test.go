@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestCheckpointerKeepsTheLogShort writes transactions back to back, as an import does,
@@ -79,4 +80,27 @@ func TestCheckpointerStopsWithoutWork(t *testing.T) {
 	if err := s.Ping(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestWhoCheckpointsBeside: only a command's import, on SQLite, checkpoints on another
+// connection; serve's leave the checkpoints to their commits, which the kiosks' commits
+// take turns with (see walCheckpointer).
+func TestWhoCheckpointsBeside(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		sub := s.NewSubmitter(8, 0)
+		defer sub.Close()
+		cases := []struct {
+			name string
+			im   *Importer
+			want bool
+		}{
+			{"command", s.NewImporter(nil, time.Now), !s.postgres},
+			{"serve", s.NewImporter(sub, time.Now), false},
+		}
+		for _, tc := range cases {
+			if tc.im.checkpointBeside != tc.want {
+				t.Errorf("%s: checkpointBeside %v, want %v", tc.name, tc.im.checkpointBeside, tc.want)
+			}
+		}
+	})
 }
