@@ -295,13 +295,14 @@ func checkpointPages(db *gorm.DB) (int, error) {
 
 // writerConn runs fn with a session on a connection of its own, on SQLite with a larger
 // page cache, later checkpoints and synchronous=NORMAL (see durable), set back when fn
-// returns (the connection goes back to the pool, and the memory with it). With beside, a
-// walCheckpointer does the checkpoints and the connection's own are only a backstop.
-func (s *Store) writerConn(ctx context.Context, cacheKB int64, beside bool, fn func(db *gorm.DB) error) error {
+// returns (the connection goes back to the pool, and the memory with it). With beside, on
+// SQLite, fn gets a walCheckpointer that does the checkpoints, and the connection's own
+// are only a backstop; otherwise nil.
+func (s *Store) writerConn(ctx context.Context, cacheKB int64, beside bool, fn func(db *gorm.DB, c *walCheckpointer) error) error {
 	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
 		db := conn.Session(&gorm.Session{}) // each statement starts afresh, on the one connection
 		if s.postgres {
-			return fn(db)
+			return fn(db, nil)
 		}
 		pragmas := []string{"cache_size", "wal_autocheckpoint", "synchronous"}
 		was := make([]int64, len(pragmas))
@@ -322,10 +323,11 @@ func (s *Store) writerConn(ctx context.Context, cacheKB int64, beside bool, fn f
 		if err != nil {
 			return err
 		}
+		autocheckpoint := pages
 		if beside {
-			pages *= 4 // a backstop, for when the checkpointer falls behind
+			autocheckpoint *= 4 // a backstop, for when the checkpointer falls behind
 		}
-		if err := set(-cacheKB, int64(pages), sqliteNormal); err != nil {
+		if err := set(-cacheKB, int64(autocheckpoint), sqliteNormal); err != nil {
 			return err
 		}
 		defer func() {
@@ -333,7 +335,12 @@ func (s *Store) writerConn(ctx context.Context, cacheKB int64, beside bool, fn f
 				slog.Error("setting an import's connection back", "err", err)
 			}
 		}()
-		return fn(db)
+		var c *walCheckpointer
+		if beside {
+			c = s.startCheckpointer(pages)
+			defer c.stop()
+		}
+		return fn(db, c)
 	})
 }
 

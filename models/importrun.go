@@ -127,19 +127,9 @@ func (im *Importer) runClaimed(ctx context.Context, id uint, file io.ReaderAt, p
 	run := &importRun{im: im, row: row, file: file, now: im.now(), onProgress: progress, phase: PhaseChecking}
 	run.sliceRows.Store(int64(im.sliceRows))
 	beside := im.checkpointBeside && !im.s.sharedFile() // see walCheckpointer
-	err := im.s.writerConn(ctx, im.cacheKB, beside, func(db *gorm.DB) error {
-		var checkpoint *walCheckpointer
-		if beside {
-			var err error
-			if checkpoint, err = im.s.startCheckpointer(db); err != nil {
-				return err
-			}
-		}
+	err := im.s.writerConn(ctx, im.cacheKB, beside, func(db *gorm.DB, checkpoint *walCheckpointer) error {
 		run.db, run.checkpoint = db, checkpoint
-		defer func() { // the connection goes back to the pool
-			run.checkpoint.stop()
-			run.db, run.checkpoint = nil, nil
-		}()
+		defer func() { run.db, run.checkpoint = nil, nil }() // the connection goes back to the pool
 		return run.do(ctx)
 	})
 	switch {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"sync"
-
-	"gorm.io/gorm"
 )
 
 // walCheckpointer copies an import's write-ahead log into the database on a connection
@@ -40,21 +38,15 @@ type walCheckpointer struct {
 	done      sync.WaitGroup
 }
 
-// startCheckpointer starts a checkpointer beside db, an import's connection, on SQLite;
-// nil on PostgreSQL (whose methods do nothing).
-func (s *Store) startCheckpointer(db *gorm.DB) (*walCheckpointer, error) {
-	if s.postgres {
-		return nil, nil
-	}
-	pages, err := checkpointPages(db)
-	if err != nil {
-		return nil, err
-	}
-	c := &walCheckpointer{s: s, restartAt: pages}
+// startCheckpointer starts a checkpointer beside an import's connection (writerConn);
+// restartAt is importCheckpointBytes in the database's pages. Its methods do nothing on
+// a nil one, an import that has none.
+func (s *Store) startCheckpointer(restartAt int) *walCheckpointer {
+	c := &walCheckpointer{s: s, restartAt: restartAt}
 	c.cond = sync.NewCond(&c.mu)
 	c.done.Add(1)
 	go c.run()
-	return c, nil
+	return c
 }
 
 // kick asks for a checkpoint of what is committed, without waiting for it. Kicks that

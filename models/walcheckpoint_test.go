@@ -29,11 +29,7 @@ func TestCheckpointerKeepsTheLogShort(t *testing.T) {
 			if err := s.db.Raw("PRAGMA page_size").Scan(&pageSize).Error; err != nil {
 				t.Fatal(err)
 			}
-			c, err := s.startCheckpointer(s.db)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c.restartAt = tc.restartAt
+			c := s.startCheckpointer(tc.restartAt)
 			const txs = 40
 			for range txs {
 				c.settle()
@@ -67,13 +63,14 @@ const framesPerTx = 10
 
 func TestCheckpointerStopsWithoutWork(t *testing.T) {
 	s := openTestStore(t, filepath.Join(t.TempDir(), "idle.db"), false)
-	c, err := s.startCheckpointer(s.db)
+	pages, err := checkpointPages(s.db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := s.startCheckpointer(pages)
 	c.settle() // nothing written: returns at once
 	c.stop()
-	var none *walCheckpointer // PostgreSQL's
+	var none *walCheckpointer // serve's, or PostgreSQL's
 	none.kick()
 	none.settle()
 	none.stop()
