@@ -40,18 +40,30 @@ func (q *Questionnaire) Compute(t *Tally) Index {
 	if t == nil {
 		t = NewTally()
 	}
-	ix := Index{Responses: t.Responses, CI95: Interval{0, 100}}
-	var elementValues []*float64
+	n := 0
+	for _, e := range q.Elements {
+		n += len(e.Criteria)
+	}
+	// A national table computes this for every province, and its cold requests spent
+	// most of their garbage here: the results and the values they point to are
+	// allocated once a call rather than once a criterion.
+	ix := Index{Responses: t.Responses, CI95: Interval{0, 100},
+		Elements: make([]ElementIndex, 0, len(q.Elements)), Criteria: make([]CriterionIndex, 0, n)}
+	values := make(floats, 0, 3*n+len(q.Elements))
+	elementValues := make([]*float64, 0, len(q.Elements))
+	criterionValues := make([]*float64, 0, n)
 	for _, e := range q.Elements {
 		ei := ElementIndex{Code: e.Code, Name: e.Name}
-		var criterionValues []*float64
+		criterionValues = criterionValues[:0]
 		for _, c := range e.Criteria {
-			ci := q.criterionIndex(e, c, t.Criteria[c.Code])
+			ci := q.criterionIndex(e, c, t.Criteria[c.Code], &values)
 			ei.Answered += ci.Answered
 			criterionValues = append(criterionValues, ci.Index)
 			ix.Criteria = append(ix.Criteria, ci)
 		}
-		ei.Index = Mean(criterionValues)
+		if m, ok := mean(criterionValues); ok {
+			ei.Index = values.ptr(m)
+		}
 		elementValues = append(elementValues, ei.Index)
 		ix.Elements = append(ix.Elements, ei)
 	}
@@ -63,7 +75,16 @@ func (q *Questionnaire) Compute(t *Tally) Index {
 	return ix
 }
 
-func (q *Questionnaire) criterionIndex(e Element, c Criterion, ct *CriterionTally) CriterionIndex {
+// floats hands out pointers to values kept in one backing array. Growing it past its
+// capacity leaves the pointers handed out before valid: they keep the old array.
+type floats []float64
+
+func (f *floats) ptr(v float64) *float64 {
+	*f = append(*f, v)
+	return &(*f)[len(*f)-1]
+}
+
+func (q *Questionnaire) criterionIndex(e Element, c Criterion, ct *CriterionTally, values *floats) CriterionIndex {
 	ci := CriterionIndex{Code: c.Code, Element: e.Code, Text: c.Text, Wilson: Interval{0, 100}}
 	if ct == nil {
 		return ci
@@ -74,17 +95,15 @@ func (q *Questionnaire) criterionIndex(e Element, c Criterion, ct *CriterionTall
 		return ci
 	}
 	ci.Satisfied = ct.SatisfiedCount(q.Scale.SatisfiedMin)
-	index := 100 * float64(ci.Satisfied) / float64(ci.Answered)
-	ci.Index = &index
+	ci.Index = values.ptr(100 * float64(ci.Satisfied) / float64(ci.Answered))
 	ci.Wilson = Wilson(ci.Satisfied, ci.Answered)
 	sum := 0.0
 	for i, n := range ct.Values {
 		sum += float64(i+1) * float64(n)
 	}
-	mean := sum / float64(ci.Answered)
-	ci.Mean = &mean
+	ci.Mean = values.ptr(sum / float64(ci.Answered))
 	if r, ok := Correlation(ct.PairN, ct.SumX, ct.SumX2, ct.SumO, ct.SumO2, ct.SumXO); ok {
-		ci.Importance = &r
+		ci.Importance = values.ptr(r)
 	}
 	return ci
 }

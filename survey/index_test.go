@@ -289,3 +289,27 @@ func TestReliable(t *testing.T) {
 		}
 	}
 }
+
+// A sum started empty holds copies of the first tally's counts: adding more to it leaves
+// that tally as it was (the read cache keeps tallies that later sums start from).
+func TestAddIntoEmptyCopies(t *testing.T) {
+	first := tallyOf(allCriteria(5), allCriteria(2))
+	before := official.Compute(first)
+	sum := NewTally()
+	sum.Add(first)
+	sum.Add(tallyOf(allCriteria(1)))
+	sum.Criterion("E1.1").Values[0] += 10
+	after := official.Compute(first)
+	assertPtr(t, "SIPAS of the first tally", after.SIPAS, before.SIPAS)
+	for i := range before.Criteria {
+		if after.Criteria[i].Values != before.Criteria[i].Values {
+			t.Errorf("%s: %v, was %v", before.Criteria[i].Code, after.Criteria[i].Values, before.Criteria[i].Values)
+		}
+	}
+	if got, want := sum.Responses, int64(3); got != want {
+		t.Errorf("sum of %d responses, want %d", got, want)
+	}
+	if got := sum.Criteria["E2.1"].Answered(); got != 3 {
+		t.Errorf("E2.1 answered %d times in the sum, want 3", got)
+	}
+}

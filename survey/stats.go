@@ -107,6 +107,15 @@ func Rank(values []*float64) []int {
 
 // Mean is the unweighted mean of the defined values, nil if there are none.
 func Mean(values []*float64) *float64 {
+	m, ok := mean(values)
+	if !ok {
+		return nil
+	}
+	return &m
+}
+
+// mean is Mean without the allocation; false when no value is defined.
+func mean(values []*float64) (float64, bool) {
 	sum, n := 0.0, 0
 	for _, v := range values {
 		if v != nil {
@@ -115,8 +124,7 @@ func Mean(values []*float64) *float64 {
 		}
 	}
 	if n == 0 {
-		return nil
+		return 0, false
 	}
-	m := sum / float64(n)
-	return &m
+	return sum / float64(n), true
 }
