@@ -63,14 +63,24 @@ func (s *Store) EnsureReferenceData(ctx context.Context, units []survey.Unit, qu
 }
 
 // Units returns every provincial unit, old and current.
+// Every page with figures asks for them, and a cold one spent a tenth of its time on
+// GORM's reflection over the hundred rows: they are scanned by hand.
 func (s *Store) Units(ctx context.Context) ([]survey.Unit, error) {
-	var rows []Province
-	if err := s.short(ctx).Order("valid_from, code").Find(&rows).Error; err != nil {
+	rows, err := s.short(ctx).Raw("SELECT id, code, name, valid_from, valid_until, merged_from FROM provinces ORDER BY valid_from, code").Rows()
+	if err != nil {
 		return nil, fmt.Errorf("read provinces: %w", err)
 	}
-	units := make([]survey.Unit, len(rows))
-	for i, p := range rows {
-		units[i] = p.Unit()
+	defer rows.Close()
+	units := make([]survey.Unit, 0, 128)
+	for rows.Next() {
+		var p Province
+		if err := rows.Scan(&p.ID, &p.Code, &p.Name, &p.ValidFrom, &p.ValidUntil, &p.MergedFrom); err != nil {
+			return nil, fmt.Errorf("read provinces: %w", err)
+		}
+		units = append(units, p.Unit())
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read provinces: %w", err)
 	}
 	return units, nil
 }

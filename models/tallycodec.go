@@ -154,7 +154,17 @@ func addLegacyCounts(t *survey.Tally, data []byte, options bool) error {
 // checksummed says that a checksum vouched for data.
 func addCountsBody(t *survey.Tally, data []byte, options bool, names codeNames, checksummed bool) error {
 	d := decoder{data: data}
-	for n := d.uvarint(); n > 0 && d.err == nil; n-- {
+	n := d.uvarint()
+	// A tally read fresh gets its criteria in one piece and its map at its size: a cold
+	// read decodes hundreds of rows into fresh tallies, and one allocation a criterion
+	// was most of its garbage. Bounded, as n is only as sound as the bytes.
+	var fresh []survey.CriterionTally
+	if len(t.Criteria) == 0 && n > 0 {
+		size := int(min(n, maxFreshCriteria))
+		fresh = make([]survey.CriterionTally, 0, size)
+		t.Criteria = make(map[string]*survey.CriterionTally, size)
+	}
+	for ; n > 0 && d.err == nil; n-- {
 		code := d.bytes()
 		var c survey.CriterionTally
 		for i := range c.Values {
@@ -166,10 +176,15 @@ func addCountsBody(t *survey.Tally, data []byte, options bool, names codeNames, 
 		}
 		if d.err == nil {
 			ct := t.Criteria[string(code)]
-			if ct == nil {
-				ct = t.Criterion(names.name(code))
+			switch {
+			case ct != nil:
+				ct.Add(&c)
+			case len(fresh) < cap(fresh):
+				fresh = append(fresh, c)
+				t.Criteria[names.name(code)] = &fresh[len(fresh)-1]
+			default:
+				t.Criterion(names.name(code)).Add(&c)
 			}
-			ct.Add(&c)
 		}
 	}
 	if !options && checksummed && d.err == nil {
@@ -194,6 +209,10 @@ func addCountsBody(t *survey.Tally, data []byte, options bool, names codeNames, 
 	}
 	return nil
 }
+
+// maxFreshCriteria bounds the criteria a fresh tally makes room for at once (the
+// official questionnaire has 22).
+const maxFreshCriteria = 256
 
 func appendString(b []byte, s string) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(s))), s...)

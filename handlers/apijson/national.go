@@ -82,8 +82,16 @@ func NationalDoc(r survey.Report, current bool, lang string) National {
 			p.CI95, p.Rank = &ci, &rank
 			out.National.Provinces++
 		}
+		// made at their size (nil when empty, as "null"): a document not kept yet makes
+		// these for every province
+		if len(u.Index.Elements) > 0 {
+			p.Elements = make([]NationalElement, 0, len(u.Index.Elements))
+		}
 		for _, e := range u.Index.Elements {
 			p.Elements = append(p.Elements, NationalElement{Code: e.Code, Name: e.Name.In(lang), Index: e.Index})
+		}
+		if len(u.Index.Criteria) > 0 {
+			p.Criteria = make([]NationalCriterion, 0, len(u.Index.Criteria))
 		}
 		for _, cr := range u.Index.Criteria {
 			p.Criteria = append(p.Criteria, NationalCriterion{Code: cr.Code, Index: cr.Index, Answered: cr.Answered, Wilson: cr.Wilson})
