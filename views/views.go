@@ -18,7 +18,8 @@ import (
 //go:embed layouts pages partials i18n
 var files embed.FS
 
-// Renderer renders the pages; each page is parsed with the layout and the partials.
+// Renderer renders the pages; each page is parsed with the layout and the partials it
+// uses (partials.go).
 type Renderer struct {
 	pages   map[string]*template.Template
 	Catalog *Catalog
@@ -44,13 +45,24 @@ func New(assets func(string) string, extra template.FuncMap, languages fs.FS) (*
 	if err != nil {
 		return nil, err
 	}
+	partials, err := readPartials(shared)
+	if err != nil {
+		return nil, err
+	}
 	r := &Renderer{pages: map[string]*template.Template{}, Catalog: catalog}
 	for _, p := range pages {
-		names := append([]string{"layouts/base.html"}, shared...)
-		names = append(names, p)
+		names, used, err := partials.filesFor("layouts/base.html", p)
+		if err != nil {
+			return nil, err
+		}
 		t, err := template.New(path.Base(p)).Funcs(funcs).ParseFS(files, names...)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", p, err)
+		}
+		for _, name := range used {
+			if t.Lookup(name) == nil {
+				return nil, fmt.Errorf("template %s: no template %q is defined for it", p, name)
+			}
 		}
 		r.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
 	}
