@@ -49,7 +49,7 @@ func (q *Questionnaire) Compute(t *Tally) Index {
 	// allocated once a call rather than once a criterion.
 	ix := Index{Responses: t.Responses, CI95: Interval{0, 100},
 		Elements: make([]ElementIndex, 0, len(q.Elements)), Criteria: make([]CriterionIndex, 0, n)}
-	values := make(floats, 0, 3*n+len(q.Elements))
+	values := make(floats, 0, 3*n+len(q.Elements)+1)
 	elementValues := make([]*float64, 0, len(q.Elements))
 	criterionValues := make([]*float64, 0, n)
 	for _, e := range q.Elements {
@@ -67,7 +67,9 @@ func (q *Questionnaire) Compute(t *Tally) Index {
 		elementValues = append(elementValues, ei.Index)
 		ix.Elements = append(ix.Elements, ei)
 	}
-	ix.SIPAS = Mean(elementValues)
+	if m, ok := mean(elementValues); ok {
+		ix.SIPAS = values.ptr(m)
+	}
 	if ix.SIPAS != nil {
 		ix.SE = StandardError(t.Responses, t.SumScore, t.SumScore2)
 		ix.CI95 = CI(*ix.SIPAS, ix.SE)
