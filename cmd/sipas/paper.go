@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -52,7 +51,7 @@ func importPaper(ctx context.Context, env cmdEnv, args []string) error {
 	if err != nil {
 		return nothingImported(name, err, false)
 	}
-	importMemory(env)
+	collectorSettings(env, importGCPercent, importMemoryLimit)
 	store, err := openStore(ctx, *dsn, env.stdout)
 	if err != nil {
 		return err
@@ -87,15 +86,6 @@ const (
 	importGCPercent   = 300
 	importMemoryLimit = 110 << 20
 )
-
-func importMemory(env cmdEnv) {
-	if env.getenv("GOGC") == "" {
-		debug.SetGCPercent(importGCPercent)
-	}
-	if env.getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(importMemoryLimit)
-	}
-}
 
 // nothingImported words a refused file in English through the catalogue, each problem
 // on a line naming row and column: the problems of a job (more: the first of them), or

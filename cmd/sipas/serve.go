@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -30,15 +29,6 @@ const (
 	serveGCPercent   = 300
 	serveMemoryLimit = 64 << 20
 )
-
-func serveMemory(env cmdEnv) {
-	if env.getenv("GOGC") == "" {
-		debug.SetGCPercent(serveGCPercent)
-	}
-	if env.getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(serveMemoryLimit)
-	}
-}
 
 func serve(ctx context.Context, env cmdEnv, args []string) error {
 	cfg := handlers.DefaultConfig()
@@ -104,7 +94,7 @@ func serve(ctx context.Context, env cmdEnv, args []string) error {
 		}
 		cfg.SessionKey = key
 	}
-	serveMemory(env)
+	collectorSettings(env, serveGCPercent, serveMemoryLimit)
 	store, err := openStore(ctx, *dsn, env.stdout)
 	if err != nil {
 		return err
