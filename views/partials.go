@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"html/template"
 	"io/fs"
 	"regexp"
 )
@@ -89,4 +90,15 @@ func (p *partialFiles) filesFor(layout, page string) (files, used []string, err 
 		}
 	}
 	return append(files, page), used, nil
+}
+
+// undefined returns the first of the names that set t does not define: a set that uses a
+// template it lacks would fail only when a request renders it.
+func undefined(t *template.Template, names []string) (string, bool) {
+	for _, name := range names {
+		if t.Lookup(name) == nil {
+			return name, true
+		}
+	}
+	return "", false
 }

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"html/template"
 	"regexp"
 	"slices"
 	"testing"
@@ -65,5 +66,22 @@ func TestPagesHoldTheirPartialsOnly(t *testing.T) {
 func TestPartialDefinedTwiceFailsTheStart(t *testing.T) {
 	if _, err := readPartials([]string{"partials/nav.html", "partials/nav.html"}); err == nil {
 		t.Error("a template defined in two partial files was accepted")
+	}
+}
+
+func TestUndefinedTemplateIsFound(t *testing.T) {
+	set := template.Must(template.New("page").Parse(`{{define "nav"}}n{{end}}{{template "nav"}}{{template "flash"}}`))
+	for _, tc := range []struct {
+		used    []string
+		missing string
+	}{
+		{[]string{"nav"}, ""},
+		{[]string{"nav", "flash", "csrf"}, "flash"},
+		{nil, ""},
+	} {
+		name, ok := undefined(set, tc.used)
+		if name != tc.missing || ok != (tc.missing != "") {
+			t.Errorf("undefined(%q) = %q, %v; want %q", tc.used, name, ok, tc.missing)
+		}
 	}
 }

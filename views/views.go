@@ -59,10 +59,8 @@ func New(assets func(string) string, extra template.FuncMap, languages fs.FS) (*
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", p, err)
 		}
-		for _, name := range used {
-			if t.Lookup(name) == nil {
-				return nil, fmt.Errorf("template %s: no template %q is defined for it", p, name)
-			}
+		if name, ok := undefined(t, used); ok {
+			return nil, fmt.Errorf("template %s: no template %q is defined for it", p, name)
 		}
 		r.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
 	}
