@@ -35,29 +35,29 @@ func templateNames(re *regexp.Regexp, src []byte) []string {
 	return out
 }
 
-// usesIn reads the template names a file uses.
-func usesIn(file string) ([]string, error) {
+// namesIn reads the template names a file defines and those it uses.
+func namesIn(file string) (defines, uses []string, err error) {
 	src, err := fs.ReadFile(files, file)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return templateNames(useRE, src), nil
+	return templateNames(defineRE, src), templateNames(useRE, src), nil
 }
 
 func readPartials(shared []string) (*partialFiles, error) {
 	p := &partialFiles{order: shared, definer: map[string]string{}, usesOf: map[string][]string{}}
 	for _, file := range shared {
-		src, err := fs.ReadFile(files, file)
+		defines, uses, err := namesIn(file)
 		if err != nil {
 			return nil, err
 		}
-		for _, name := range templateNames(defineRE, src) {
+		for _, name := range defines {
 			if other, ok := p.definer[name]; ok {
 				return nil, fmt.Errorf("template %q is defined in both %s and %s", name, other, file)
 			}
 			p.definer[name] = file
 		}
-		p.usesOf[file] = templateNames(useRE, src)
+		p.usesOf[file] = uses
 	}
 	return p, nil
 }
@@ -68,7 +68,7 @@ func readPartials(shared []string) (*partialFiles, error) {
 // defines is the layout's or the page's own, such as a block).
 func (p *partialFiles) filesFor(layout, page string) (files, used []string, err error) {
 	for _, file := range []string{layout, page} {
-		uses, err := usesIn(file)
+		_, uses, err := namesIn(file)
 		if err != nil {
 			return nil, nil, err
 		}
